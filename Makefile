@@ -1,0 +1,56 @@
+# rnn-lesson: `make lab` opens the course, `make test` runs every test.
+# Both create .venv when it is missing and reinstall only when pyproject.toml changed.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PORT ?= 8888
+LAB_ARGS ?=
+NOTEBOOKS := $(sorted $(wildcard notebooks/0*.ipynb))
+SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
+
+# JupyterLab refuses to run as root without --allow-root (containers and CI run as root).
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
+# Nothing in the course calls the internet: no news, no update checks, no extension manager.
+OFFLINE := --LabApp.news_url=None \
+	--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate \
+	--LabApp.extension_manager=readonly
+
+.PHONY: help lab test execute clean
+
+help:
+	@echo "make lab      open the course in JupyterLab (http://127.0.0.1:$(PORT))"
+	@echo "make test     run every test: unit tests and every notebook (nbval)"
+	@echo "make execute  re-run every notebook in place to refresh its stored outputs"
+	@echo "make clean    remove .venv"
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "rnn-lesson needs Python 3.10 or newer, and $(PYTHON) is " + sys.version.split()[0] + ". Run with a newer one, e.g.: make test PYTHON=python3.11")'
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --editable '.[test]'
+	@touch $(STAMP)
+
+$(SETTINGS): jupyter/overrides.json | $(BIN)/python
+	@mkdir -p $(dir $(SETTINGS))
+	cp jupyter/overrides.json $(SETTINGS)
+
+lab: $(STAMP) $(SETTINGS)
+	$(BIN)/jupyter lab notebooks/01_input_shaping.ipynb --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) \
+		$(OFFLINE) $(ROOT_FLAG) $(LAB_ARGS)
+
+test: $(STAMP) $(SETTINGS)
+	$(BIN)/python -m pytest -n 2 --dist loadfile --nbval --nbval-current-env \
+		--nbval-sanitize-with tests/nbval_sanitize.cfg tests notebooks
+
+execute: $(STAMP)
+	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
+		--ExecutePreprocessor.kernel_name=python3 \
+		--ExecutePreprocessor.store_widget_state=False \
+		--ExecutePreprocessor.record_timing=False \
+		--ExecutePreprocessor.timeout=300 $(NOTEBOOKS)
+
+clean:
+	rm -rf $(VENV)

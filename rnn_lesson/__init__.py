@@ -1,0 +1,14 @@
+"""Helpers for the rnn-lesson course. Open the modules to see how each one works."""
+
+from rnn_lesson.checks import check_h0, check_labels, check_sequences, shape_str
+from rnn_lesson.data import (
+    CLASS_NAMES,
+    DATA_PATH,
+    load_dataset,
+    make_loader,
+    make_sequences,
+    save_dataset,
+    train_val_split,
+)
+from rnn_lesson.model import OrderBlindBaseline, SequenceClassifier, manual_rnn, rnn_step
+from rnn_lesson.training import History, evaluate, fit

@@ -1,0 +1,118 @@
+"""The course data set: make it, save it, load it (checked), split it, batch it.
+
+Three classes of sequences built from the *same* values in a different order over time:
+0 rising, 1 falling, 2 rise-then-fall. Only the order tells them apart, so a model
+that ignores order is stuck at chance (1/3) while an RNN learns the task.
+Introduced in lesson 01.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import torch
+from torch import Tensor
+from torch.utils.data import DataLoader, TensorDataset
+
+from rnn_lesson.checks import check_labels, check_sequences
+
+DATA_PATH = Path(__file__).resolve().parent.parent / "data" / "sequences.npz"
+DATA_SHA256 = "beac575c9290cef8afbe61bb928a130643290af582358af4c235c55da958f2b8"
+CLASS_NAMES = ("rising", "falling", "rise-then-fall")
+NOISE = 0.3
+REGENERATE = "python -m rnn_lesson make-data"
+
+
+def arrange(values: np.ndarray, label: int) -> np.ndarray:
+    """Put sorted values `(steps,)` into the temporal order of class `label`; returns `(steps,)`."""
+    if label == 0:
+        return values
+    if label == 1:
+        return values[::-1]
+    return np.concatenate([values[0::2], values[1::2][::-1]])
+
+
+def make_sequences(
+    n: int = 1000, steps: int = 10, features: int = 5, seed: int = 0, noise: float = NOISE
+) -> tuple[Tensor, Tensor]:
+    """Make the course data set from its seed.
+
+    Returns `x` `(n, steps, features)` float32 and `y` `(n,)` int64 class indices (0, 1, 2).
+    Each sequence draws `steps` values uniformly from [-1, 1]; its class decides their order
+    (see `arrange`); each feature scales the same series by its own gain in [0.5, 1.5] and
+    adds Gaussian noise of standard deviation `noise`.
+    """
+    rng = np.random.default_rng(seed)
+    y = rng.permutation(np.arange(n) % len(CLASS_NAMES))
+    values = np.sort(rng.uniform(-1.0, 1.0, size=(n, steps)), axis=1)
+    series = np.stack([arrange(values[i], int(y[i])) for i in range(n)])  # (n, steps)
+    gains = rng.uniform(0.5, 1.5, size=(n, 1, features))
+    x = series[:, :, None] * gains + noise * rng.standard_normal((n, steps, features))
+    return torch.from_numpy(x.astype(np.float32)), torch.from_numpy(y.astype(np.int64))
+
+
+def save_dataset(x: Tensor, y: Tensor, path: Path = DATA_PATH) -> str:
+    """Write `x` `(N, L, F)` and `y` `(N,)` to an `.npz` file, byte for byte the same each time.
+
+    `np.savez` stamps the current time into the zip; this writes each array with a fixed
+    date instead, so the file's checksum depends on the data alone. Returns the SHA-256.
+    """
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, array in (("x", x.numpy()), ("y", y.numpy())):
+            buffer = io.BytesIO()
+            np.lib.format.write_array(buffer, array, allow_pickle=False)
+            archive.writestr(zipfile.ZipInfo(f"{name}.npy", date_time=(1980, 1, 1, 0, 0, 0)), buffer.getvalue())
+    return file_sha256(path)
+
+
+def file_sha256(path: Path) -> str:
+    """The SHA-256 checksum of a file, as `sha256sum` prints it."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def load_dataset(path: Path = DATA_PATH, expected_sha256: str | None = DATA_SHA256) -> tuple[Tensor, Tensor]:
+    """Load the shipped course data set after checking its checksum.
+
+    Returns `x` `(1000, 10, 5)` float32 and `y` `(1000,)` int64. A missing or altered file
+    raises an error that says how to regenerate it; other data is never substituted.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(f"The course data file {path} is missing. Regenerate it with: {REGENERATE}")
+    if expected_sha256 is not None and file_sha256(path) != expected_sha256:
+        raise ValueError(f"The course data file {path} is corrupt or was changed (its checksum is not "
+                         f"{expected_sha256[:12]}...). Regenerate it with: {REGENERATE}")
+    with np.load(path, allow_pickle=False) as arrays:
+        return torch.from_numpy(arrays["x"]), torch.from_numpy(arrays["y"])
+
+
+def train_val_split(
+    x: Tensor, y: Tensor, val_fraction: float = 0.2, seed: int = 0
+) -> tuple[tuple[Tensor, Tensor], tuple[Tensor, Tensor]]:
+    """Shuffle with `seed` and split into `(x_train, y_train), (x_val, y_val)`.
+
+    x: `(N, L, F)`, y: `(N,)`. With the defaults: `(800, 10, 5)`, `(800,)`, `(200, 10, 5)`, `(200,)`.
+    """
+    y = check_labels(y, num_classes=None)
+    x = check_sequences(x, input_size=None, n_labels=len(y))
+    if not 0 < val_fraction < 1:
+        raise ValueError(f"val_fraction: expected a number between 0 and 1, got {val_fraction}.")
+    order = torch.randperm(len(y), generator=torch.Generator().manual_seed(seed))
+    n_val = round(len(y) * val_fraction)
+    val, train = order[:n_val], order[n_val:]
+    return (x[train], y[train]), (x[val], y[val])
+
+
+def make_loader(x: Tensor, y: Tensor, batch_size: int = 32, shuffle: bool = True, seed: int = 0) -> DataLoader:
+    """Wrap `x` `(N, L, F)` and `y` `(N,)` in a DataLoader of batches `(batch_size, L, F)`, `(batch_size,)`.
+
+    Shuffling uses its own generator seeded with `seed`, so the batch order is reproducible.
+    """
+    if batch_size < 1:
+        raise ValueError(f"batch_size: expected a positive integer, got {batch_size}.")
+    generator = torch.Generator().manual_seed(seed)
+    return DataLoader(TensorDataset(x, y), batch_size=batch_size, shuffle=shuffle, generator=generator)

@@ -1,0 +1,119 @@
+"""Follow data through a model: the data-flow table and the five-step prediction trace.
+
+Both are computed from a real forward pass, never typed in. `data_flow` appears in
+lessons 01 to 04; `prediction_trace` in lesson 04.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import torch
+from torch import Tensor, nn
+
+from rnn_lesson.checks import check_sequences, shape_str
+from rnn_lesson.model import SequenceClassifier
+
+WHAT_HAPPENS = {
+    nn.RNN: "reads the sequence step by step, updating one hidden state",
+    nn.Linear: "maps each row to one score (logit) per output",
+    nn.Tanh: "squashes every value into (-1, 1)",
+}
+
+
+def shapes_of(value: Tensor | tuple) -> str:
+    """The shape of a tensor, or the shapes of a tuple of tensors such as nn.RNN's `(output, h_n)`."""
+    if isinstance(value, Tensor):
+        return shape_str(value.shape)
+    return " and ".join(shapes_of(item) for item in value)
+
+
+def data_flow(model: nn.Module, x: Tensor) -> pd.DataFrame:
+    """The table of stages a batch x `(N, L, F)` passes through in `model`, from forward hooks.
+
+    One row per layer, in the order the layers run: stage, input shape, what happens,
+    output shape. A last row shows softmax, which is applied at prediction time only.
+    """
+    rows = []
+
+    def record(module: nn.Module, inputs: tuple, output: Tensor | tuple) -> None:
+        rows.append({"stage": type(module).__name__, "input shape": shapes_of(inputs[0]),
+                     "what happens": WHAT_HAPPENS.get(type(module), "applies the layer"),
+                     "output shape": shapes_of(output)})
+
+    leaves = [m for m in model.modules() if not list(m.children())]
+    hooks = [m.register_forward_hook(record) for m in leaves]
+    try:
+        model.eval()
+        with torch.no_grad():
+            logits = model(x)
+    finally:
+        for hook in hooks:
+            hook.remove()
+    rows.insert(0, {"stage": "input", "input shape": "", "what happens": "a batch of sequences",
+                    "output shape": shape_str(x.shape)})
+    rows.append({"stage": "softmax (prediction only)", "input shape": shape_str(logits.shape),
+                 "what happens": "turns logits into probabilities; not part of the model",
+                 "output shape": shape_str(torch.softmax(logits, dim=-1).shape)})
+    return pd.DataFrame(rows)
+
+
+@dataclass
+class TraceStep:
+    """One step of a prediction: its name, the tensor, and what it means."""
+
+    name: str
+    value: Tensor
+    meaning: str
+
+
+@dataclass
+class PredictionTrace:
+    """The five steps of a prediction; shows as a table with shapes and rounded values."""
+
+    steps: list[TraceStep]
+
+    @property
+    def probabilities(self) -> Tensor:
+        return self.steps[-1].value
+
+    def to_frame(self, decimals: int = 3) -> pd.DataFrame:
+        return pd.DataFrame([{"step": i + 1, "name": s.name, "shape": shape_str(s.value.shape),
+                              "values": preview(s.value, decimals), "meaning": s.meaning}
+                             for i, s in enumerate(self.steps)])
+
+    def _repr_html_(self) -> str:
+        return self.to_frame().to_html(index=False)
+
+
+def preview(value: Tensor, decimals: int = 3, limit: int = 6) -> str:
+    """The first `limit` numbers of a tensor, rounded, for a table cell."""
+    flat = [round(v, decimals) for v in value.flatten()[:limit].tolist()]
+    more = ", ..." if value.numel() > limit else ""
+    return "[" + ", ".join(f"{v:.{decimals}f}" for v in flat) + more + "]"
+
+
+def prediction_trace(model: SequenceClassifier, x: Tensor) -> PredictionTrace:
+    """Follow one sequence `(L, F)` or a batch `(N, L, F)` through the classifier.
+
+    Steps: input `(N, L, F)` -> RNN outputs `(N, L, D*H)` -> last hidden state `(N, D*H)`
+    -> logits `(N, C)` -> softmax probabilities `(N, C)`; an unbatched sequence keeps no N.
+    """
+    x = check_sequences(x, model.rnn.input_size, allow_unbatched=True)
+    unbatched = x.dim() == 2
+    batch = x.unsqueeze(0) if unbatched else x
+    model.eval()
+    with torch.no_grad():
+        output, h_n = model.rnn(batch)
+        last = model.last_hidden(h_n)
+        logits = model.head(last)
+        probabilities = torch.softmax(logits, dim=-1)
+    values = [batch, output, last, logits, probabilities]
+    if unbatched:
+        values = [v.squeeze(0) for v in values]
+    names = ["input sequence", "RNN outputs", "last hidden state", "logits", "probabilities"]
+    meanings = ["what the model reads", "the hidden state after every time step",
+                "summary of the whole sequence", "one score per class (Linear layer)",
+                "softmax of the logits; they sum to 1"]
+    return PredictionTrace([TraceStep(n, v, m) for n, v, m in zip(names, values, meanings)])
