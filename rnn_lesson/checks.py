@@ -63,8 +63,10 @@ def check_sequences(
         raise ValueError(f"{name}: the batch is empty {got}; pass at least one sequence.")
     if x.shape[2] != input_size:
         if x.shape[1] == input_size:
-            raise ValueError(f"{name}: expected {expected}, got {got}: the features are not last; "
-                             f"use {name}.permute(0, 2, 1) (not view or reshape, which scramble the values).")
+            raise ValueError(f"{name}: expected {expected}, got {got}. Either the features are not last - use "
+                             f"{name}.permute(0, 2, 1), not view or reshape, which scramble the values - or "
+                             f"input_size was set to the sequence length: input_size is the number of features "
+                             f"per time step, here input_size={x.shape[2]}.")
         raise ValueError(f"{name}: expected {expected}, got {got} with {x.shape[2]} features; "
                          f"pass data with {input_size} features or build the model with input_size={x.shape[2]}.")
     if n_labels is not None and x.shape[0] != n_labels:
@@ -122,3 +124,13 @@ def check_h0(h0: object, expected: tuple[int, ...]) -> Tensor:
     if len(expected) == 3 and tuple(h0.shape) == (expected[1], expected[0], expected[2]):
         hint += "; use h0.transpose(0, 1)"
     raise ValueError(f"h0: expected {shape_str(expected)}, got {shape_str(h0.shape)}; {hint}.")
+
+
+def check_logits(logits: Tensor) -> Tensor:
+    """Refuse model outputs that are already probabilities: `CrossEntropyLoss` wants raw logits `(N, C)`."""
+    rows_sum_to_one = torch.allclose(logits.sum(dim=-1), torch.ones(logits.shape[:-1], device=logits.device))
+    if logits.shape[-1] > 1 and rows_sum_to_one and (logits >= 0).all():
+        raise ValueError("The model's outputs are already probabilities (each row sums to 1): remove the softmax "
+                         "from the model. nn.CrossEntropyLoss applies log-softmax itself and wants raw logits; "
+                         "use torch.softmax only to read probabilities at prediction time.")
+    return logits

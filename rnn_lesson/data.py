@@ -112,6 +112,8 @@ def make_loader(x: Tensor, y: Tensor, batch_size: int = 32, shuffle: bool = True
 
     Shuffling uses its own generator seeded with `seed`, so the batch order is reproducible.
     """
+    y = check_labels(y, num_classes=None)
+    x = check_sequences(x, input_size=None, n_labels=len(y))
     if batch_size < 1:
         raise ValueError(f"batch_size: expected a positive integer, got {batch_size}.")
     generator = torch.Generator().manual_seed(seed)

@@ -13,7 +13,7 @@ import torch
 from torch import Tensor, nn
 from tqdm.auto import tqdm
 
-from rnn_lesson.checks import check_labels, check_sequences
+from rnn_lesson.checks import check_labels, check_logits, check_sequences
 from rnn_lesson.data import make_loader
 
 
@@ -105,10 +105,14 @@ def fit(
     Training runs on the device the model is on.
     """
     (x_train, y_train), (x_val, y_val) = train, val
-    for x, y, name in ((x_train, y_train, "train"), (x_val, y_val, "val")):
-        check_labels(y, num_classes=None, name=f"{name} labels")
-        check_sequences(x, input_size=None, name=f"{name} sequences", n_labels=len(y))
+    for x, y, part in ((x_train, y_train, "train"), (x_val, y_val, "val")):
+        check_labels(y, num_classes=None, name=f"y_{part}")
+        check_sequences(x, input_size=None, name=f"x_{part}", n_labels=len(y))
     device = next(model.parameters()).device
+    with torch.no_grad():  # one trial forward pass: the model's number of classes, and raw logits?
+        num_classes = check_logits(model(x_train[:2].to(device))).shape[-1]
+    check_labels(y_train, num_classes=num_classes, name="y_train")
+    check_labels(y_val, num_classes=num_classes, name="y_val")
     optimizer = torch.optim.Adam(model.parameters(), lr=lr)
     loss_fn = nn.CrossEntropyLoss()
     loader = make_loader(x_train, y_train, batch_size=batch_size, shuffle=True, seed=seed)
