@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8888
 LAB_ARGS ?=
-NOTEBOOKS := $(sorted $(wildcard notebooks/0*.ipynb))
+NOTEBOOKS := $(sort $(wildcard notebooks/0*.ipynb))
 SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
 
 # JupyterLab refuses to run as root without --allow-root (containers and CI run as root).
@@ -38,8 +38,8 @@ $(SETTINGS): jupyter/overrides.json | $(BIN)/python
 	cp jupyter/overrides.json $(SETTINGS)
 
 lab: $(STAMP) $(SETTINGS)
-	$(BIN)/jupyter lab notebooks/01_input_shaping.ipynb --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) \
-		$(OFFLINE) $(ROOT_FLAG) $(LAB_ARGS)
+	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) --ServerApp.root_dir=. \
+		--LabApp.default_url=/lab/tree/notebooks/01_input_shaping.ipynb $(OFFLINE) $(ROOT_FLAG) $(LAB_ARGS)
 
 test: $(STAMP) $(SETTINGS)
 	$(BIN)/python -m pytest -n 2 --dist loadfile --nbval --nbval-current-env \

@@ -73,7 +73,7 @@ def check_sequences(
         if x.shape[1] == n_labels:
             raise ValueError(f"{name}: expected (batch, seq_len, features) = (N, L, {input_size}) with "
                              f"N = {n_labels} labels, got {got}: that looks like (seq_len, batch, features) - "
-                             f"batch and time axes are swapped; use {name}.transpose(0, 1) (the model is batch_first).")
+                             f"batch and time axes are swapped; use {name}.transpose(0, 1) (the course uses batch_first=True).")
         raise ValueError(f"{name}: has {x.shape[0]} sequences but there are {n_labels} labels; "
                          "pass one label per sequence.")
     if torch.isnan(x).any():

@@ -1,0 +1,58 @@
+"""The notebooks as committed: executed top to bottom, and nbval really compares their outputs."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("0*.ipynb"))
+
+
+def code_cells(path: Path) -> list[dict]:
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    return [c for c in cells if c["cell_type"] == "code" and "".join(c["source"]).strip()]
+
+
+def test_the_course_has_its_first_notebook():
+    assert NOTEBOOKS and NOTEBOOKS[0].name == "01_input_shaping.ipynb"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_was_executed_top_to_bottom_on_a_fresh_kernel(path):
+    # nbval only compares cells that have stored outputs: a notebook saved unexecuted would pass vacuously.
+    counts = [cell["execution_count"] for cell in code_cells(path)]
+    assert counts == list(range(1, len(counts) + 1)), f"run 'make execute' (execution counts: {counts})"
+    assert sum(bool(cell["outputs"]) for cell in code_cells(path)) >= len(counts) * 0.7
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_is_shareable(path):
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    assert "widgets" not in notebook["metadata"], "widget state stored: GitHub and offline exports break on it"
+    assert notebook["metadata"]["kernelspec"]["name"] == "python3"
+    for cell in code_cells(path):
+        errors = [o for o in cell["outputs"] if o["output_type"] == "error"]
+        if errors:
+            assert "raises-exception" in cell["metadata"].get("tags", []), errors[0]["ename"]
+    text = path.read_text(encoding="utf-8")
+    assert str(ROOT) not in text, "an output shows a path of this machine"
+
+
+@pytest.mark.slow
+def test_nbval_fails_when_a_stored_output_is_altered(tmp_path):
+    notebook = json.loads(NOTEBOOKS[0].read_text(encoding="utf-8"))
+    stream = next(o for c in notebook["cells"] if c["cell_type"] == "code"
+                  for o in c["outputs"] if o["output_type"] == "stream")
+    stream["text"] = ["an output somebody typed in by hand\n"]
+    altered = tmp_path / NOTEBOOKS[0].name
+    altered.write_text(json.dumps(notebook), encoding="utf-8")
+    (tmp_path / "pytest.ini").write_text("[pytest]\n")
+    result = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-p", "no:xdist",
+                             "--nbval", "--nbval-current-env", altered.name],
+                            cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 1, result.stdout[-2000:]
+    assert "an output somebody typed in by hand" in result.stdout
+    assert "1 failed" in result.stdout
