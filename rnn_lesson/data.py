@@ -46,6 +46,9 @@ def make_sequences(
     (see `arrange`); each feature scales the same series by its own gain in [0.5, 1.5] and
     adds Gaussian noise of standard deviation `noise`.
     """
+    for name, value in (("n", n), ("steps", steps), ("features", features)):
+        if not isinstance(value, int) or value < 1:
+            raise ValueError(f"{name}: expected a positive whole number, got {value!r}.")
     rng = np.random.default_rng(seed)
     y = rng.permutation(np.arange(n) % len(CLASS_NAMES))
     values = np.sort(rng.uniform(-1.0, 1.0, size=(n, steps)), axis=1)

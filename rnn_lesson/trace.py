@@ -42,6 +42,7 @@ def data_flow(model: nn.Module, x: Tensor) -> pd.DataFrame:
                      "what happens": WHAT_HAPPENS.get(type(module), "applies the layer"),
                      "output shape": shapes_of(output)})
 
+    x = x.to(next(model.parameters()).device) if isinstance(x, torch.Tensor) else x
     leaves = [m for m in model.modules() if not list(m.children())]
     hooks = [m.register_forward_hook(record) for m in leaves]
     try:
@@ -102,14 +103,14 @@ def prediction_trace(model: SequenceClassifier, x: Tensor) -> PredictionTrace:
     """
     x = check_sequences(x, model.rnn.input_size, allow_unbatched=True)
     unbatched = x.dim() == 2
-    batch = x.unsqueeze(0) if unbatched else x
+    batch = (x.unsqueeze(0) if unbatched else x).to(next(model.parameters()).device)
     model.eval()
     with torch.no_grad():
         output, h_n = model.rnn(batch)
         last = model.last_hidden(h_n)
         logits = model.head(last)
         probabilities = torch.softmax(logits, dim=-1)
-    values = [batch, output, last, logits, probabilities]
+    values = [v.cpu() for v in (batch, output, last, logits, probabilities)]
     if unbatched:
         values = [v.squeeze(0) for v in values]
     names = ["input sequence", "RNN outputs", "last hidden state", "logits", "probabilities"]

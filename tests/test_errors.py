@@ -5,7 +5,8 @@ import pytest
 import torch
 from torch import nn
 
-from rnn_lesson import SequenceClassifier, fit, load_dataset, make_loader, manual_rnn, train_val_split
+from rnn_lesson import (SequenceClassifier, fit, load_dataset, make_loader, make_sequences, manual_rnn,
+                        train_val_split)
 from rnn_lesson.trace import data_flow, prediction_trace
 
 
@@ -88,6 +89,8 @@ MISTAKES = [
      ["batch_first=True", "transpose(0, 1)"]),
     ("validation fraction as a percentage", lambda c: train_val_split(*c, val_fraction=20), ValueError,
      ["between 0 and 1", "got 20"]),
+    ("a sequence length of zero", lambda c: make_sequences(steps=0), ValueError,
+     ["steps: expected a positive whole number", "got 0"]),
     ("data_flow on unbatched input", lambda c: data_flow(SequenceClassifier(), c[0][0]), ValueError,
      ["batch dimension is missing", "unsqueeze(0)"]),
 ]
