@@ -26,7 +26,7 @@ help:
 	@echo "make clean    remove .venv"
 
 $(BIN)/python:
-	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "rnn-lesson needs Python 3.10 or newer, and $(PYTHON) is " + sys.version.split()[0] + ". Run with a newer one, e.g.: make test PYTHON=python3.11")'
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "rnn-lesson needs Python 3.11 or newer, and $(PYTHON) is " + sys.version.split()[0] + ". Run with a newer one, e.g.: make test PYTHON=python3.11")'
 	$(PYTHON) -m venv $(VENV)
 
 $(STAMP): pyproject.toml | $(BIN)/python
