@@ -24,6 +24,7 @@ DATA_PATH = Path(__file__).resolve().parent.parent / "data" / "sequences.npz"
 DATA_SHA256 = "beac575c9290cef8afbe61bb928a130643290af582358af4c235c55da958f2b8"
 CLASS_NAMES = ("rising", "falling", "rise-then-fall")
 NOISE = 0.3
+DELAY_NOISE = 0.05  # the quiet steps that `delay` appends
 REGENERATE = "python -m rnn_lesson make-data"
 
 
@@ -37,16 +38,17 @@ def arrange(values: np.ndarray, label: int) -> np.ndarray:
 
 
 def make_sequences(
-    n: int = 1000, steps: int = 10, features: int = 5, seed: int = 0, noise: float = NOISE
+    n: int = 1000, steps: int = 10, features: int = 5, seed: int = 0, noise: float = NOISE, delay: int = 0
 ) -> tuple[Tensor, Tensor]:
     """Make the course data set from its seed.
 
-    Returns `x` `(n, steps, features)` float32 and `y` `(n,)` int64 class indices (0, 1, 2).
+    Returns `x` `(n, steps + delay, features)` float32 and `y` `(n,)` int64 class indices (0, 1, 2).
     Each sequence draws `steps` values uniformly from [-1, 1]; its class decides their order
     (see `arrange`); each feature scales the same series by its own gain in [0.5, 1.5] and
-    adds Gaussian noise of standard deviation `noise`.
+    adds Gaussian noise of standard deviation `noise`. `delay` appends that many steps of
+    quiet noise (standard deviation 0.05), so a model must remember the pattern across them (lessons 03 and 05).
     """
-    for name, value in (("n", n), ("steps", steps), ("features", features)):
+    for name, value in (("n", n), ("steps", steps), ("features", features), ("delay", delay + 1)):
         if not isinstance(value, int) or value < 1:
             raise ValueError(f"{name}: expected a positive whole number, got {value!r}.")
     rng = np.random.default_rng(seed)
@@ -55,6 +57,8 @@ def make_sequences(
     series = np.stack([arrange(values[i], int(y[i])) for i in range(n)])  # (n, steps)
     gains = rng.uniform(0.5, 1.5, size=(n, 1, features))
     x = series[:, :, None] * gains + noise * rng.standard_normal((n, steps, features))
+    if delay:
+        x = np.concatenate([x, DELAY_NOISE * rng.standard_normal((n, delay, features))], axis=1)
     return torch.from_numpy(x.astype(np.float32)), torch.from_numpy(y.astype(np.int64))
 
 

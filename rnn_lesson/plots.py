@@ -64,3 +64,13 @@ def plot_hidden_states(output: Tensor, upto: int | None = None) -> Figure:
     fig.colorbar(image, ax=ax)
     fig.tight_layout()
     return fig
+
+
+def figure_png(figure: Figure) -> bytes:
+    """The figure as PNG bytes (for an ipywidgets Image); closes the figure so it is not shown twice."""
+    import io
+
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    plt.close(figure)
+    return buffer.getvalue()

@@ -25,6 +25,19 @@ WRONG = {
                          ("def to_batch_first(t):\n    return t", "has shape"),
                          ("def to_batch_first(t):\n    return t.permute(1, 0)", "raised RuntimeError"),
                          ("to_batch_first = 3", "expected a function")],
+    ("lesson02", "q1"): [("def count_parameters(i, h):\n    return h * i + h * h + h", "expected"),
+                         ("def count_parameters(i, h):\n    return h * i + h * h", "expected"),
+                         ("def count_parameters(i, h):\n    return str(h)", "expected")],
+    ("lesson02", "q2"): [("def rnn_cell(x, h, wi, wh, bi, bh):\n    return torch.tanh(x @ wi.T + h @ wh.T)",
+                          "values differ"),
+                         ("def rnn_cell(x, h, wi, wh, bi, bh):\n    return torch.tanh(wi @ x + wh @ h + bi + bh)",
+                          "raised RuntimeError"),
+                         ("def rnn_cell(x, h, wi, wh, bi, bh):\n    return torch.relu(x @ wi.T + bi + h @ wh.T + bh)",
+                          "values differ")],
+    ("lesson02", "q3"): [("h0 = torch.zeros(3, 4, 8)", "batch_first does not reorder h0"),
+                         ("h0 = torch.zeros(2, 3, 8)", "layer *and* direction"),
+                         ("h0 = torch.zeros(4, 3, 16)", "not D*H"),
+                         ("h0 = torch.ones(4, 3, 8)", "values differ")],
 }
 
 
