@@ -14,6 +14,7 @@ from torch import Tensor
 
 from rnn_lesson.data import load_dataset
 from rnn_lesson.exercises import Exercise, compare_functions, compare_tensors
+from rnn_lesson.feedback import NOT_ATTEMPTED, Result
 
 
 def course_data() -> dict:
@@ -134,4 +135,228 @@ lesson02 = SimpleNamespace(
         hints=["h0 has one slice per layer and per direction, then the batch, then the hidden size.",
                "batch_first changes only the input and output: h0 is (num_layers*2, N, H)."],
         solution_code="h0 = torch.zeros(2 * 2, 3, 8)", answer_name="h0", setup=course_data),
+)
+
+
+# ---------- lesson 03: training ----------
+
+def training_batch() -> dict:
+    """Lesson 03's starting point: a seeded classifier, the first batch, its logits and the loss function."""
+    from rnn_lesson.data import make_loader, train_val_split
+    from rnn_lesson.model import SequenceClassifier
+
+    (x_train, y_train), _ = train_val_split(*load_dataset())
+    xb, yb = next(iter(make_loader(x_train, y_train, batch_size=32, seed=0)))
+    torch.manual_seed(0)
+    model = SequenceClassifier()
+    return {"torch": torch, "nn": torch.nn, "model": model, "xb": xb, "yb": yb, "logits": model(xb),
+            "loss_fn": torch.nn.CrossEntropyLoss()}
+
+
+def check_loss(answer: object) -> str | None:
+    batch = training_batch()
+    logits, yb = batch["logits"], batch["yb"]
+    if isinstance(answer, Tensor) and answer.numel() == 1:
+        softmaxed = torch.nn.functional.cross_entropy(torch.softmax(logits, dim=1), yb)
+        if torch.isclose(answer.detach(), softmaxed, atol=1e-5):
+            return "this is the loss of softmax probabilities: CrossEntropyLoss applies log-softmax itself, so pass the raw logits."
+    return compare_tensors(answer.detach() if isinstance(answer, Tensor) else answer,
+                           torch.nn.functional.cross_entropy(logits, yb).detach(), name="loss")
+
+
+def reference_train_step(model, optimizer, loss_fn, xb, yb) -> float:
+    optimizer.zero_grad()
+    loss = loss_fn(model(xb), yb)
+    loss.backward()
+    optimizer.step()
+    return loss.item()
+
+
+def check_train_step(train_step: object) -> Result | str | None:
+    """Run the learner's step and the reference on identical models for three batches; compare weights."""
+    if not callable(train_step):
+        return f"expected a function, got a {type(train_step).__name__}."
+    from rnn_lesson.data import make_loader
+    from rnn_lesson.model import SequenceClassifier
+
+    x, y = load_dataset()
+    runs = []
+    for step_function in (train_step, reference_train_step):
+        torch.manual_seed(0)
+        model = SequenceClassifier()
+        optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+        batches = iter(make_loader(x, y, batch_size=32, seed=0))
+        losses, weights = [], []
+        for _ in range(3):
+            xb, yb = next(batches)
+            loss = step_function(model, optimizer, torch.nn.CrossEntropyLoss(), xb, yb)
+            losses.append(loss.item() if isinstance(loss, Tensor) else loss)
+            weights.append(model.head.weight.detach().clone())
+        runs.append((losses, weights))
+    (losses, weights), (expected_losses, expected_weights) = runs
+    if any(loss is None for loss in losses):
+        return Result(NOT_ATTEMPTED, "your function returns nothing yet: end it with return loss.item().")
+    if torch.equal(weights[0], expected_weights[0]) and not torch.allclose(weights[1], expected_weights[1]):
+        return "the first step is right but the second is not: did you call optimizer.zero_grad() before backward()?"
+    if not torch.allclose(weights[0], expected_weights[0]):
+        return "the weights after one step are not what they should be: forward, loss, backward, then optimizer.step()."
+    if any(abs(a - b) > 1e-5 for a, b in zip(losses, expected_losses)):
+        return f"the weights are right but the returned losses {losses} differ from {expected_losses}."
+    return None
+
+
+lesson03 = SimpleNamespace(
+    q1=Exercise(
+        id="ex.q1", notebook="03_training",
+        task="Compute the cross-entropy loss of the first batch from `logits` and `yb`.",
+        checker=check_loss,
+        hints=["loss_fn = nn.CrossEntropyLoss() takes two arguments: the model's outputs and the true classes.",
+               "Pass the raw logits (N, 3) and the class indices yb (N,): loss_fn(logits, yb)."],
+        solution_code="loss = loss_fn(logits, yb)", answer_name="loss", setup=training_batch),
+    q2=Exercise(
+        id="ex.q2", notebook="03_training",
+        task="Write train_step(model, optimizer, loss_fn, xb, yb): one step of training; return the loss as a number.",
+        checker=check_train_step,
+        hints=["Five lines, always in this order: clear old gradients, forward pass, loss, backward pass, update.",
+               "optimizer.zero_grad(); loss = loss_fn(model(xb), yb); loss.backward(); optimizer.step(); "
+               "return loss.item()"],
+        solution_code=("def train_step(model, optimizer, loss_fn, xb, yb):\n"
+                       "    optimizer.zero_grad()\n"
+                       "    loss = loss_fn(model(xb), yb)\n"
+                       "    loss.backward()\n"
+                       "    optimizer.step()\n"
+                       "    return loss.item()"),
+        answer_name="train_step", setup=training_batch),
+)
+
+
+# ---------- lesson 04: prediction ----------
+
+def reference_predict(model: torch.nn.Module, x: Tensor) -> Tensor:
+    model.eval()
+    with torch.no_grad():
+        return model(x).argmax(dim=1)
+
+
+def random_model_and_batch(generator: torch.Generator) -> tuple:
+    """A fresh two-layer classifier with dropout, left in training mode, and a random batch (N, 10, 5)."""
+    from rnn_lesson.model import SequenceClassifier
+
+    torch.manual_seed(int(torch.randint(0, 10_000, (1,), generator=generator)))
+    model = SequenceClassifier(hidden_size=16, num_layers=2, dropout=0.5)
+    model.train()
+    return model, 3 * torch.randn(64, 10, 5, generator=generator)
+
+
+def reference_confusion(y_true: Tensor, y_pred: Tensor, num_classes: int) -> Tensor:
+    matrix = torch.zeros(num_classes, num_classes, dtype=torch.long)
+    for t, p in zip(y_true.tolist(), y_pred.tolist()):
+        matrix[t, p] += 1
+    return matrix
+
+
+def random_labels(generator: torch.Generator) -> tuple:
+    n = int(torch.randint(5, 40, (1,), generator=generator))
+    return torch.randint(0, 3, (n,), generator=generator), torch.randint(0, 3, (n,), generator=generator), 3
+
+
+def check_confusion(function: object) -> Result | str | None:
+    if callable(function):
+        y_true, y_pred, classes = torch.tensor([0, 0, 1, 2]), torch.tensor([1, 1, 1, 2]), 3
+        got = function(y_true, y_pred, classes)
+        if isinstance(got, Tensor) and torch.equal(got, reference_confusion(y_true, y_pred, classes).T):
+            return "your matrix is transposed: rows should be the true class, columns the predicted class."
+    return compare_functions(function, reference_confusion, random_labels)
+
+
+lesson04 = SimpleNamespace(
+    q1=Exercise(
+        id="ex.q1", notebook="04_prediction",
+        task="Write predict_classes(model, x): the predicted class index (N,) for a batch x (N, L, 5).",
+        checker=lambda f: compare_functions(f, reference_predict, random_model_and_batch),
+        hints=["Three things: evaluation mode, no gradients, and the index of the largest logit.",
+               "model.eval(); then inside `with torch.no_grad():` return model(x).argmax(dim=1)."],
+        solution_code=("def predict_classes(model, x):\n"
+                       "    model.eval()\n"
+                       "    with torch.no_grad():\n"
+                       "        return model(x).argmax(dim=1)"),
+        answer_name="predict_classes", setup=course_data),
+    q2=Exercise(
+        id="ex.q2", notebook="04_prediction",
+        task="Write confusion_matrix(y_true, y_pred, num_classes): counts with true classes as rows.",
+        checker=check_confusion,
+        hints=["Start from torch.zeros(num_classes, num_classes, dtype=torch.long) and add 1 per sequence.",
+               "for t, p in zip(y_true.tolist(), y_pred.tolist()): matrix[t, p] += 1"],
+        solution_code=("def confusion_matrix(y_true, y_pred, num_classes):\n"
+                       "    matrix = torch.zeros(num_classes, num_classes, dtype=torch.long)\n"
+                       "    for t, p in zip(y_true.tolist(), y_pred.tolist()):\n"
+                       "        matrix[t, p] += 1\n"
+                       "    return matrix"),
+        answer_name="confusion_matrix", setup=course_data),
+)
+
+
+# ---------- lesson 05: beyond the plain RNN ----------
+
+def reference_summary(h_n: Tensor) -> Tensor:
+    return torch.cat([h_n[-2], h_n[-1]], dim=1)
+
+
+def random_bidirectional_h_n(generator: torch.Generator) -> tuple[Tensor]:
+    layers, batch, hidden = (int(v) for v in torch.randint(1, 4, (3,), generator=generator))
+    return (torch.randn(2 * layers + 2, batch + 1, hidden + 1, generator=generator),)
+
+
+def reference_carry(h: Tensor) -> Tensor:
+    return h.detach()
+
+
+def check_carry(function: object) -> Result | str | None:
+    if not callable(function):
+        return f"expected a function, got a {type(function).__name__}."
+    h = torch.randn(1, 4, 8, requires_grad=True) * 2  # part of a graph, as after a chunk
+    carried = function(h)
+    if carried is None or carried is ...:
+        return Result(NOT_ATTEMPTED, "your function returns nothing yet: write its body, ending with return.")
+    if isinstance(carried, Tensor) and carried.requires_grad:
+        return "the state you return is still attached to the old graph (requires_grad=True): use .detach()."
+    return compare_tensors(carried, h.detach(), name="the carried state")
+
+
+def check_project_config(config: object) -> str | None:
+    from rnn_lesson.project import check_project
+
+    return check_project(config)
+
+
+lesson05 = SimpleNamespace(
+    q1=Exercise(
+        id="ex.q1", notebook="05_beyond_rnn",
+        task="Mini-project: settings that reach the validation target with a small train-validation gap.",
+        checker=check_project_config,
+        hints=["The starting model has thousands of parameters for 80 training sequences: it memorises them. "
+               "Watch both the validation accuracy and the gap in the table.",
+               "Three levers: stop earlier (fewer epochs, or a smaller learning rate for the same epochs), "
+               "dropout between the two layers, and a smaller hidden state.",
+               "Try hidden_size 32, two layers with dropout 0.5, lr 0.003 and 10 epochs; then explore around it."],
+        solution_code=('my_config = {"hidden_size": 32, "num_layers": 2, "dropout": 0.5, "lr": 0.003, '
+                       '"epochs": 10}'),
+        answer_name="my_config"),
+    q2=Exercise(
+        id="ex.q2", notebook="05_beyond_rnn",
+        task="Write summary(h_n) for a stacked bidirectional RNN: the top layer's forward and backward "
+             "final states side by side, (N, 2H).",
+        checker=lambda f: compare_functions(f, reference_summary, random_bidirectional_h_n),
+        hints=["h_n is (num_layers*2, N, H), ordered layer 0 forward, layer 0 backward, layer 1 forward, ...",
+               "The top layer's two directions are the last two slices: torch.cat([h_n[-2], h_n[-1]], dim=1)."],
+        solution_code="def summary(h_n):\n    return torch.cat([h_n[-2], h_n[-1]], dim=1)",
+        answer_name="summary", setup=course_data),
+    q3=Exercise(
+        id="ex.q3", notebook="05_beyond_rnn",
+        task="Write carry(h): the hidden state to pass into the next chunk of a long sequence, cut off from the "
+             "previous chunk's graph (truncated backpropagation through time).",
+        checker=check_carry,
+        hints=["Keep the values, drop the history: the next chunk's backward() must stop here.",
+               "return h.detach()"],
+        solution_code="def carry(h):\n    return h.detach()", answer_name="carry", setup=course_data),
 )

@@ -13,6 +13,9 @@ from torch import Tensor, nn
 from rnn_lesson.checks import check_h0, check_sequences, require_tensor, shape_str
 
 
+CELLS = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
+
+
 class SequenceClassifier(nn.Module):
     """nn.RNN (batch_first) -> last hidden state -> nn.Linear -> logits.
 
@@ -20,14 +23,18 @@ class SequenceClassifier(nn.Module):
     The model returns raw logits; `nn.CrossEntropyLoss` applies log-softmax itself, and
     softmax is used only to read probabilities at prediction time.
     `rnn_kwargs` go to `nn.RNN` (num_layers, nonlinearity, bias, dropout, bidirectional).
+    `cell="lstm"` or `"gru"` swaps in `nn.LSTM` or `nn.GRU` (lesson 05).
     """
 
-    def __init__(self, input_size: int = 5, hidden_size: int = 8, num_classes: int = 3, **rnn_kwargs: object):
+    def __init__(self, input_size: int = 5, hidden_size: int = 8, num_classes: int = 3, cell: str = "rnn",
+                 **rnn_kwargs: object):
         super().__init__()
         if rnn_kwargs.pop("batch_first", True) is not True:
             raise ValueError("SequenceClassifier always uses batch_first=True: pass x as (batch, seq_len, "
                              "features), transposing time-major data with x.transpose(0, 1).")
-        self.rnn = nn.RNN(input_size, hidden_size, batch_first=True, **rnn_kwargs)
+        if cell not in CELLS:
+            raise ValueError(f"cell: expected one of {sorted(CELLS)}, got {cell!r}.")
+        self.rnn = CELLS[cell](input_size, hidden_size, batch_first=True, **rnn_kwargs)
         directions = 2 if self.rnn.bidirectional else 1
         self.head = nn.Linear(directions * hidden_size, num_classes)
 
@@ -43,7 +50,8 @@ class SequenceClassifier(nn.Module):
 
     def forward(self, x: Tensor) -> Tensor:
         x = check_sequences(x, self.rnn.input_size)
-        output, h_n = self.rnn(x)  # (N, L, D*H), (num_layers*D, N, H)
+        output, state = self.rnn(x)  # (N, L, D*H), and h_n (num_layers*D, N, H) or, for an LSTM, (h_n, c_n)
+        h_n = state[0] if isinstance(state, tuple) else state
         return self.head(self.last_hidden(h_n))  # (N, num_classes)
 
 

@@ -17,6 +17,8 @@ from rnn_lesson.model import SequenceClassifier
 
 WHAT_HAPPENS = {
     nn.RNN: "reads the sequence step by step, updating one hidden state",
+    nn.LSTM: "reads step by step, updating a hidden state and a gated cell state",
+    nn.GRU: "reads step by step, updating one gated hidden state",
     nn.Linear: "maps each row to one score (logit) per output",
     nn.Tanh: "squashes every value into (-1, 1)",
 }
@@ -26,7 +28,7 @@ def shapes_of(value: Tensor | tuple) -> str:
     """The shape of a tensor, or the shapes of a tuple of tensors such as nn.RNN's `(output, h_n)`."""
     if isinstance(value, Tensor):
         return shape_str(value.shape)
-    return " and ".join(shapes_of(item) for item in value)
+    return " and ".join(shapes_of(item) for item in value)  # an LSTM's (output, (h_n, c_n)) nests
 
 
 def data_flow(model: nn.Module, x: Tensor) -> pd.DataFrame:
@@ -69,7 +71,7 @@ class TraceStep:
     meaning: str
 
 
-@dataclass
+@dataclass(repr=False)
 class PredictionTrace:
     """The five steps of a prediction; shows as a table with shapes and rounded values."""
 
@@ -86,6 +88,9 @@ class PredictionTrace:
 
     def _repr_html_(self) -> str:
         return self.to_frame().to_html(index=False)
+
+    def __repr__(self) -> str:
+        return self.to_frame().to_string(index=False)
 
 
 def preview(value: Tensor, decimals: int = 3, limit: int = 6) -> str:
@@ -106,8 +111,8 @@ def prediction_trace(model: SequenceClassifier, x: Tensor) -> PredictionTrace:
     batch = (x.unsqueeze(0) if unbatched else x).to(next(model.parameters()).device)
     model.eval()
     with torch.no_grad():
-        output, h_n = model.rnn(batch)
-        last = model.last_hidden(h_n)
+        output, state = model.rnn(batch)
+        last = model.last_hidden(state[0] if isinstance(state, tuple) else state)
         logits = model.head(last)
         probabilities = torch.softmax(logits, dim=-1)
     values = [v.cpu() for v in (batch, output, last, logits, probabilities)]

@@ -17,7 +17,7 @@ from rnn_lesson.checks import check_labels, check_logits, check_sequences
 from rnn_lesson.data import make_loader
 
 
-@dataclass
+@dataclass(repr=False)
 class History:
     """Per-epoch results of `fit`: one entry per epoch in each list.
 
@@ -51,7 +51,7 @@ class History:
     def _repr_html_(self) -> str:
         return self.to_frame().to_html(index=False)
 
-    def __str__(self) -> str:
+    def __repr__(self) -> str:
         return self.to_frame().to_string(index=False)
 
 

@@ -38,6 +38,42 @@ WRONG = {
                          ("h0 = torch.zeros(2, 3, 8)", "layer *and* direction"),
                          ("h0 = torch.zeros(4, 3, 16)", "not D*H"),
                          ("h0 = torch.ones(4, 3, 8)", "values differ")],
+    ("lesson03", "q1"): [("loss = loss_fn(torch.softmax(logits, dim=1), yb)", "softmax probabilities"),
+                         ("loss = loss_fn(logits, yb) * 2", "values differ"),
+                         ("loss = loss_fn(logits, yb).item() + 1", "should be a torch.Tensor")],
+    ("lesson03", "q2"): [("def train_step(model, optimizer, loss_fn, xb, yb):\n"
+                          "    loss = loss_fn(model(xb), yb)\n    loss.backward()\n    optimizer.step()\n"
+                          "    return loss.item()", "zero_grad"),
+                         ("def train_step(model, optimizer, loss_fn, xb, yb):\n    optimizer.zero_grad()\n"
+                          "    loss = loss_fn(model(xb), yb)\n    loss.backward()\n    return loss.item()",
+                          "optimizer.step()"),
+                         ("def train_step(model, optimizer, loss_fn, xb, yb):\n    optimizer.zero_grad()\n"
+                          "    loss = loss_fn(model(xb), yb.float())\n    loss.backward()\n    optimizer.step()\n"
+                          "    return loss.item()", "raised")],
+    ("lesson04", "q1"): [("def predict_classes(model, x):\n    with torch.no_grad():\n"
+                          "        return model(x).argmax(dim=1)", "values differ"),
+                         ("def predict_classes(model, x):\n    model.eval()\n    with torch.no_grad():\n"
+                          "        return torch.softmax(model(x), dim=1)", "has shape (64, 3)"),
+                         ("def predict_classes(model, x):\n    model.eval()\n    return model(x).argmin(dim=1)",
+                          "values differ")],
+    ("lesson04", "q2"): [("def confusion_matrix(t, p, c):\n    m = torch.zeros(c, c, dtype=torch.long)\n"
+                          "    for a, b in zip(t.tolist(), p.tolist()):\n        m[b, a] += 1\n    return m",
+                          "transposed"),
+                         ("def confusion_matrix(t, p, c):\n    return torch.zeros(c, c, dtype=torch.long)",
+                          "values differ"),
+                         ("def confusion_matrix(t, p, c):\n    return torch.zeros(c, c)", "dtype")],
+    ("lesson05", "q1"): [("from rnn_lesson.project import STARTING_CONFIG\nmy_config = dict(STARTING_CONFIG)",
+                          "memorises"),
+                         ('my_config = {"hidden_size": 4, "num_layers": 1, "lr": 0.02, "epochs": 40}',
+                          "below the target"),
+                         ('my_config = {"hidden_size": 32, "layers": 2}', "unknown setting"),
+                         ("my_config = [32, 2, 0.5]", "expected a dict")],
+    ("lesson05", "q2"): [("def summary(h_n):\n    return h_n[-1]", "has shape"),
+                         ("def summary(h_n):\n    return torch.cat([h_n[0], h_n[1]], dim=1)", "values differ"),
+                         ("def summary(h_n):\n    return torch.cat([h_n[-1], h_n[-2]], dim=1)", "values differ")],
+    ("lesson05", "q3"): [("def carry(h):\n    return h", "still attached"),
+                         ("def carry(h):\n    return torch.zeros_like(h).detach()", "values differ"),
+                         ("def carry(h):\n    return h.clone()", "still attached")],
 }
 
 
