@@ -53,21 +53,21 @@ def random_time_first(generator: torch.Generator) -> tuple[Tensor]:
 
 lesson01 = SimpleNamespace(
     q1=Exercise(
-        id="ex.q1", notebook="01_input_shaping",
+        id="ex.q1", notebook="01_input_shaping", objective="layout",
         task="Lay the course data out time first, (L, N, H_in), as nn.RNN expects without batch_first.",
         checker=check_time_first,
         hints=["Which axes of x hold the batch and the time steps? Swap exactly those two.",
                "x.transpose(a, b) swaps axes a and b; view and reshape do not move values."],
         solution_code="x_time_first = x.transpose(0, 1)", answer_name="x_time_first", setup=course_data),
     q2=Exercise(
-        id="ex.q2", notebook="01_input_shaping",
+        id="ex.q2", notebook="01_input_shaping", objective="layout",
         task="Make sequence number 7 (x[7]) into a batch of one for a batch_first model.",
         checker=check_batch_of_one,
         hints=["x[7] has shape (10, 5): one sequence without a batch axis.",
                "x[7].unsqueeze(0) adds a new axis of size 1 in front; so does slicing, x[7:8]."],
         solution_code="one_batch = x[7].unsqueeze(0)", answer_name="one_batch", setup=course_data),
     q3=Exercise(
-        id="ex.q3", notebook="01_input_shaping",
+        id="ex.q3", notebook="01_input_shaping", objective="permute",
         task="Write to_batch_first(x_time_first): any (L, N, H_in) tensor in, the same data as (N, L, H_in) out.",
         checker=lambda f: compare_functions(f, reference_to_batch_first, random_time_first),
         hints=["Your function receives a 3-D tensor with time on axis 0 and batch on axis 1.",
@@ -111,7 +111,7 @@ def check_h0_stacked(answer: object) -> str | None:
 
 lesson02 = SimpleNamespace(
     q1=Exercise(
-        id="ex.q1", notebook="02_the_rnn_layer",
+        id="ex.q1", notebook="02_the_rnn_layer", objective="parameters",
         task="Write count_parameters(input_size, hidden_size): the parameters of a one-layer nn.RNN with biases.",
         checker=lambda f: compare_functions(f, reference_parameter_count, random_sizes, trials=8),
         hints=["There are four tensors: weight_ih_l0, weight_hh_l0, bias_ih_l0, bias_hh_l0. What are their shapes?",
@@ -120,7 +120,7 @@ lesson02 = SimpleNamespace(
                        "    return hidden_size * input_size + hidden_size * hidden_size + 2 * hidden_size"),
         answer_name="count_parameters"),
     q2=Exercise(
-        id="ex.q2", notebook="02_the_rnn_layer",
+        id="ex.q2", notebook="02_the_rnn_layer", objective="recurrence",
         task="Write rnn_cell(x_t, h_prev, w_ih, w_hh, b_ih, b_hh): one step of the recurrence for a batch.",
         checker=lambda f: compare_functions(f, reference_step, random_step_inputs),
         hints=["The formula is h_t = tanh(W_ih x_t + b_ih + W_hh h_{t-1} + b_hh), for every row of the batch.",
@@ -129,7 +129,7 @@ lesson02 = SimpleNamespace(
                        "    return torch.tanh(x_t @ w_ih.T + b_ih + h_prev @ w_hh.T + b_hh)"),
         answer_name="rnn_cell", setup=course_data),
     q3=Exercise(
-        id="ex.q3", notebook="02_the_rnn_layer",
+        id="ex.q3", notebook="02_the_rnn_layer", objective="stacked",
         task="Build h0 (zeros) for nn.RNN(5, 8, num_layers=2, bidirectional=True, batch_first=True) and a batch of 3.",
         checker=check_h0_stacked,
         hints=["h0 has one slice per layer and per direction, then the batch, then the hidden size.",
@@ -207,14 +207,14 @@ def check_train_step(train_step: object) -> Result | str | None:
 
 lesson03 = SimpleNamespace(
     q1=Exercise(
-        id="ex.q1", notebook="03_training",
+        id="ex.q1", notebook="03_training", objective="loss",
         task="Compute the cross-entropy loss of the first batch from `logits` and `yb`.",
         checker=check_loss,
         hints=["loss_fn = nn.CrossEntropyLoss() takes two arguments: the model's outputs and the true classes.",
                "Pass the raw logits (N, 3) and the class indices yb (N,): loss_fn(logits, yb)."],
         solution_code="loss = loss_fn(logits, yb)", answer_name="loss", setup=training_batch),
     q2=Exercise(
-        id="ex.q2", notebook="03_training",
+        id="ex.q2", notebook="03_training", objective="loop",
         task="Write train_step(model, optimizer, loss_fn, xb, yb): one step of training; return the loss as a number.",
         checker=check_train_step,
         hints=["Five lines, always in this order: clear old gradients, forward pass, loss, backward pass, update.",
@@ -271,7 +271,7 @@ def check_confusion(function: object) -> Result | str | None:
 
 lesson04 = SimpleNamespace(
     q1=Exercise(
-        id="ex.q1", notebook="04_prediction",
+        id="ex.q1", notebook="04_prediction", objective="evalmode",
         task="Write predict_classes(model, x): the predicted class index (N,) for a batch x (N, L, 5).",
         checker=lambda f: compare_functions(f, reference_predict, random_model_and_batch),
         hints=["Three things: evaluation mode, no gradients, and the index of the largest logit.",
@@ -282,7 +282,7 @@ lesson04 = SimpleNamespace(
                        "        return model(x).argmax(dim=1)"),
         answer_name="predict_classes", setup=course_data),
     q2=Exercise(
-        id="ex.q2", notebook="04_prediction",
+        id="ex.q2", notebook="04_prediction", objective="evaluate",
         task="Write confusion_matrix(y_true, y_pred, num_classes): counts with true classes as rows.",
         checker=check_confusion,
         hints=["Start from torch.zeros(num_classes, num_classes, dtype=torch.long) and add 1 per sequence.",
@@ -331,7 +331,7 @@ def check_project_config(config: object) -> str | None:
 
 lesson05 = SimpleNamespace(
     q1=Exercise(
-        id="ex.q1", notebook="05_beyond_rnn",
+        id="ex.q1", notebook="05_beyond_rnn", objective="overfit",
         task="Mini-project: settings that reach the validation target with a small train-validation gap.",
         checker=check_project_config,
         hints=["The starting model has thousands of parameters for 80 training sequences: it memorises them. "
@@ -343,7 +343,7 @@ lesson05 = SimpleNamespace(
                        '"epochs": 10}'),
         answer_name="my_config"),
     q2=Exercise(
-        id="ex.q2", notebook="05_beyond_rnn",
+        id="ex.q2", notebook="05_beyond_rnn", objective="gated",
         task="Write summary(h_n) for a stacked bidirectional RNN: the top layer's forward and backward "
              "final states side by side, (N, 2H).",
         checker=lambda f: compare_functions(f, reference_summary, random_bidirectional_h_n),
@@ -352,7 +352,7 @@ lesson05 = SimpleNamespace(
         solution_code="def summary(h_n):\n    return torch.cat([h_n[-2], h_n[-1]], dim=1)",
         answer_name="summary", setup=course_data),
     q3=Exercise(
-        id="ex.q3", notebook="05_beyond_rnn",
+        id="ex.q3", notebook="05_beyond_rnn", objective="tbptt",
         task="Write carry(h): the hidden state to pass into the next chunk of a long sequence, cut off from the "
              "previous chunk's graph (truncated backpropagation through time).",
         checker=check_carry,

@@ -41,6 +41,7 @@ class Exercise:
 
     id: str
     notebook: str
+    objective: str  # the id of the learning objective it assesses, as in the notebook's quiz bank
     task: str
     checker: Callable[[object], Result | str | None]
     hints: list[str]

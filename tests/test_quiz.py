@@ -1,5 +1,6 @@
 """Quiz banks, grading, and the widgets driven the way a learner drives them."""
 
+import html
 import re
 from pathlib import Path
 
@@ -210,3 +211,43 @@ def test_review_cards_remember_not_yet():
     again = review_cards()
     assert again.cards[0].id == first.id
     assert "<details>" in again._repr_mimebundle_()["text/html"]
+
+
+def test_every_objective_is_assessed_by_a_quiz_question_or_an_exercise():
+    from rnn_lesson import exercise_sets
+
+    exercises = [ex for name in dir(exercise_sets) if name.startswith("lesson")
+                 for ex in vars(getattr(exercise_sets, name)).values()]
+    for bank in BANKS:
+        assessed = {q.objective for q in bank.questions if q.type != "card"}
+        assessed |= {ex.objective for ex in exercises if ex.notebook == bank.notebook}
+        assert set(bank.objectives) <= assessed, f"{bank.notebook}: {set(bank.objectives) - assessed} unassessed"
+        assert 3 <= len(bank.objectives) <= 6
+    for ex in exercises:
+        bank = next(b for b in BANKS if b.notebook == ex.notebook)
+        assert ex.objective in bank.objectives, f"{ex.notebook} {ex.id}: unknown objective {ex.objective}"
+
+
+def test_objectives_listed_in_the_notebook_match_the_bank():
+    import json
+    for bank in BANKS:
+        cells = json.loads((ROOT / "notebooks" / f"{bank.notebook}.ipynb").read_text(encoding="utf-8"))["cells"]
+        opening = "".join(cells[0]["source"])
+        listed = re.findall(r"^\d\. (.+)$", opening, flags=re.M)
+        assert len(listed) == len(bank.objectives), f"{bank.notebook}: {len(listed)} objectives listed"
+
+
+@pytest.mark.parametrize("bank", BANKS, ids=lambda b: b.notebook)
+def test_stored_notebook_carries_the_static_quiz_with_its_questions(bank):
+    import json
+    cells = json.loads((ROOT / "notebooks" / f"{bank.notebook}.ipynb").read_text(encoding="utf-8"))["cells"]
+    html_outputs = ["".join(o["data"]["text/html"]) for c in cells if c["cell_type"] == "code"
+                    for o in c["outputs"] if "text/html" in o.get("data", {})
+                    and "rnn-lesson-quiz" in "".join(o["data"]["text/html"])]
+    assert html_outputs, "no static quiz copy stored"
+    quiz_html = html_outputs[0]
+    for q in bank.questions:
+        if q.type != "card":
+            first_words = re.sub(r"[`*]", "", q.prompt.strip().splitlines()[-1])[:25]
+            assert q.id and "<details>" in quiz_html
+            assert first_words.split("(")[0][:15] in html.unescape(re.sub(r"<[^>]+>", "", quiz_html)), q.id
