@@ -17,12 +17,13 @@ OFFLINE := --LabApp.news_url=None \
 	--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate \
 	--LabApp.extension_manager=readonly
 
-.PHONY: help lab test execute clean
+.PHONY: help lab test execute bench clean
 
 help:
 	@echo "make lab      open the course in JupyterLab (http://127.0.0.1:$(PORT))"
 	@echo "make test     run every test: unit tests and every notebook (nbval)"
 	@echo "make execute  re-run every notebook in place to refresh its stored outputs"
+	@echo "make bench    time every notebook against an import-only notebook"
 	@echo "make clean    remove .venv"
 
 $(BIN)/python:
@@ -52,6 +53,9 @@ execute: $(STAMP)
 		--ExecutePreprocessor.store_widget_state=False \
 		--ExecutePreprocessor.record_timing=False \
 		--ExecutePreprocessor.timeout=300 $(NOTEBOOKS)
+
+bench: $(STAMP)
+	RNN_LESSON_PROGRESS=$$(mktemp -d)/progress.json $(BIN)/python tools/bench.py
 
 clean:
 	rm -rf $(VENV)
