@@ -17,12 +17,14 @@ OFFLINE := --LabApp.news_url=None \
 	--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate \
 	--LabApp.extension_manager=readonly
 
-.PHONY: help lab test execute bench clean
+.PHONY: help lab test check execute answer-key bench clean
 
 help:
 	@echo "make lab      open the course in JupyterLab (http://127.0.0.1:$(PORT))"
 	@echo "make test     run every test: unit tests and every notebook (nbval)"
+	@echo "make check    is this machine ready for the course? (pre-flight check)"
 	@echo "make execute  re-run every notebook in place to refresh its stored outputs"
+	@echo "make answer-key  regenerate instructor/answer_key.md from the quiz banks and exercises"
 	@echo "make bench    time every notebook against an import-only notebook"
 	@echo "make clean    remove .venv"
 
@@ -42,7 +44,10 @@ lab: $(STAMP) $(SETTINGS)
 	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) --ServerApp.root_dir=. \
 		--LabApp.default_url=/lab/tree/notebooks/01_input_shaping.ipynb $(OFFLINE) $(ROOT_FLAG) $(LAB_ARGS)
 
-test: $(STAMP) $(SETTINGS)
+check: $(STAMP) $(SETTINGS)
+	$(BIN)/python -m rnn_lesson check
+
+test: check
 	$(BIN)/python -m pytest -n 2 --dist loadfile --nbval --nbval-current-env \
 		--nbval-sanitize-with tests/nbval_sanitize.cfg tests notebooks
 
@@ -53,6 +58,9 @@ execute: $(STAMP)
 		--ExecutePreprocessor.store_widget_state=False \
 		--ExecutePreprocessor.record_timing=False \
 		--ExecutePreprocessor.timeout=300 $(NOTEBOOKS)
+
+answer-key: $(STAMP)
+	$(BIN)/python -m rnn_lesson answer-key > instructor/answer_key.md
 
 bench: $(STAMP)
 	RNN_LESSON_PROGRESS=$$(mktemp -d)/progress.json $(BIN)/python tools/bench.py
