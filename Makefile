@@ -48,7 +48,7 @@ check: $(STAMP) $(SETTINGS)
 	$(BIN)/python -m rnn_lesson check
 
 test: check
-	$(BIN)/python -m pytest -n 2 --dist loadfile --nbval --nbval-current-env \
+	$(BIN)/python -m pytest -n 2 --dist loadfile --durations=8 --nbval --nbval-current-env \
 		--nbval-sanitize-with tests/nbval_sanitize.cfg tests notebooks
 
 # Outputs must not depend on anyone's saved progress: execute with an empty, temporary progress file.
