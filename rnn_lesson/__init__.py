@@ -1,4 +1,7 @@
-"""Helpers for the rnn-lesson course. Open the modules to see how each one works."""
+"""Helpers for the rnn-lesson course. Open the modules to see how each one works.
+
+The names most lessons use are importable from here, e.g. `from rnn_lesson import load_dataset, fit`.
+"""
 
 from rnn_lesson.checks import check_h0, check_labels, check_sequences, shape_str
 from rnn_lesson.data import (
@@ -10,5 +13,8 @@ from rnn_lesson.data import (
     save_dataset,
     train_val_split,
 )
+from rnn_lesson.device import environment_report, pick_device
 from rnn_lesson.model import OrderBlindBaseline, SequenceClassifier, manual_rnn, rnn_step
+from rnn_lesson.progress_file import progress
+from rnn_lesson.trace import data_flow, prediction_trace
 from rnn_lesson.training import History, evaluate, fit

@@ -18,7 +18,7 @@ import torch
 from IPython.display import Markdown
 from torch import Tensor
 
-from rnn_lesson import progress
+from rnn_lesson import progress_file
 from rnn_lesson.checks import shape_str
 from rnn_lesson.feedback import CORRECT, INCORRECT, NOT_ATTEMPTED, Result
 
@@ -63,7 +63,7 @@ class Exercise:
         elif verdict is None:
             verdict = Result(CORRECT, "well done.")
         if verdict.status != NOT_ATTEMPTED:
-            progress.record_exercise(self.notebook, self.id, bool(verdict))
+            progress_file.record_exercise(self.notebook, self.id, bool(verdict))
         return verdict
 
     def hint(self) -> Markdown:

@@ -75,7 +75,7 @@ def check_notebooks() -> Check:
 
 
 def check_progress_location() -> Check:
-    from rnn_lesson.progress import ENV_VAR, progress_path
+    from rnn_lesson.progress_file import ENV_VAR, progress_path
 
     folder = progress_path().parent
     try:

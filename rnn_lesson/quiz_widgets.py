@@ -11,7 +11,7 @@ import html
 
 import ipywidgets as widgets
 
-from rnn_lesson import progress
+from rnn_lesson import progress_file
 from rnn_lesson.feedback import NOT_ATTEMPTED, Result
 from rnn_lesson.quiz import (Question, answer_text, draw_course_test, grade, load_all_banks, load_bank, markdown,
                              objective_breakdown, order_cards, static_html)
@@ -82,7 +82,7 @@ class QuizWidget(widgets.VBox):
     def checked(self, question: Question, correct: bool) -> None:
         self.correct[question.id] = self.correct.get(question.id, False) or correct
         self.score.value = self.score_text()
-        progress.record_quiz_answer(question.notebook, question.id, correct)
+        progress_file.record_quiz_answer(question.notebook, question.id, correct)
         if self.breakdown_banks is not None:
             table = objective_breakdown(self.breakdown_banks, self.questions, self.correct)
             self.breakdown.value = "<p><b>By objective</b></p>" + table.to_html(index=False)
@@ -111,7 +111,7 @@ class ReviewCards(widgets.VBox):
     Cards marked "not yet" come back first next time."""
 
     def __init__(self, cards: list[Question]):
-        seen = progress.load_progress().get("cards", {})
+        seen = progress_file.load_progress().get("cards", {})
         self.cards, self.position = order_cards(cards, seen), 0
         self.prompt, self.answer = widgets.HTML(), widgets.HTML()
         self.reveal_button = widgets.Button(description="Show answer")
@@ -138,7 +138,7 @@ class ReviewCards(widgets.VBox):
         self.got_it.disabled = self.not_yet.disabled = False
 
     def mark(self, got_it: bool) -> None:
-        progress.record_card(self.cards[self.position].id, got_it)
+        progress_file.record_card(self.cards[self.position].id, got_it)
         self.position += 1
         self.show()
 

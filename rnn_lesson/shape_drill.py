@@ -13,7 +13,7 @@ import torch
 from IPython.display import Markdown
 from torch import nn
 
-from rnn_lesson import progress
+from rnn_lesson import progress_file
 from rnn_lesson.feedback import CORRECT, INCORRECT, NOT_ATTEMPTED, Result
 from rnn_lesson.quiz import parse_shape
 
@@ -110,7 +110,7 @@ class ShapeDrill:
                 problems.append(f"{name}: no shape given (or not readable).")
             elif shape != expected[name]:
                 problems.append(explain(name, shape, expected[name], self.config))
-        progress.record_exercise("02_the_rnn_layer", "shape_drill", not problems)
+        progress_file.record_exercise("02_the_rnn_layer", "shape_drill", not problems)
         if problems:
             self.streak = 0
             return Result(INCORRECT, " ".join(problems))

@@ -4,7 +4,8 @@ fail with the intended message. Plus the shape drill and workshop mode."""
 import pytest
 import torch
 
-from rnn_lesson import exercise_sets, progress
+from rnn_lesson import exercise_sets
+from rnn_lesson import progress_file as progress
 from rnn_lesson.exercises import Exercise, compare_functions
 from rnn_lesson.feedback import CORRECT, INCORRECT, NOT_ATTEMPTED
 from rnn_lesson.shape_drill import Config, ShapeDrill, explain, true_shapes

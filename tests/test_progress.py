@@ -6,7 +6,7 @@ import warnings
 
 import pytest
 
-from rnn_lesson import progress
+from rnn_lesson import progress_file as progress
 
 
 @pytest.fixture
@@ -81,3 +81,9 @@ def test_export_for_the_instructor(path, tmp_path):
     assert exported["notebooks"]["02_the_rnn_layer"]["quiz"] == {"02-seed-output-shape": True}
     progress.progress(export=tmp_path / "learner.csv")
     assert (tmp_path / "learner.csv").read_text().startswith("notebook,quiz correct")
+
+
+def test_the_table_is_one_call_away(path):
+    import rnn_lesson
+    progress.record_exercise("03_training", "ex.q2", True)
+    assert rnn_lesson.progress()["notebook"].tolist() == ["03_training"]

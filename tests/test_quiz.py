@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from rnn_lesson import progress
+from rnn_lesson import progress_file as progress
 from rnn_lesson.feedback import CORRECT, INCORRECT, NOT_ATTEMPTED
 from rnn_lesson.quiz import (DIFFICULTIES, TYPES, answer_text, draw_course_test, grade, load_all_banks, load_bank,
                              order_cards, parse_shape, static_html)
