@@ -18,3 +18,10 @@ from rnn_lesson.model import OrderBlindBaseline, SequenceClassifier, manual_rnn,
 from rnn_lesson.progress_file import progress
 from rnn_lesson.trace import data_flow, prediction_trace
 from rnn_lesson.training import History, evaluate, fit
+
+__all__ = [
+    "CLASS_NAMES", "DATA_PATH", "History", "OrderBlindBaseline", "SequenceClassifier", "check_h0", "check_labels",
+    "check_sequences", "data_flow", "environment_report", "evaluate", "fit", "load_dataset", "make_loader",
+    "make_sequences", "manual_rnn", "pick_device", "prediction_trace", "progress", "rnn_step", "save_dataset",
+    "shape_str", "train_val_split",
+]

@@ -1,6 +1,5 @@
 """Every learner mistake the helpers can see gets an error naming expected, got, and the fix."""
 
-import numpy as np
 import pytest
 import torch
 from torch import nn

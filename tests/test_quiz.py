@@ -9,8 +9,8 @@ import pytest
 from rnn_lesson import progress_file as progress
 from rnn_lesson.feedback import CORRECT, INCORRECT, NOT_ATTEMPTED
 from rnn_lesson.quiz import (DIFFICULTIES, TYPES, answer_text, draw_course_test, grade, load_all_banks, load_bank,
-                             order_cards, parse_shape, static_html)
-from rnn_lesson.quiz_widgets import QuizWidget, ReviewCards, course_test, review_cards, show_quiz
+                             order_cards, parse_shape)
+from rnn_lesson.quiz_widgets import course_test, review_cards, show_quiz
 
 ROOT = Path(__file__).resolve().parent.parent
 BANKS = load_all_banks()
