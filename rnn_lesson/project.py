@@ -14,7 +14,7 @@ from rnn_lesson.data import make_sequences, train_val_split
 from rnn_lesson.model import SequenceClassifier
 from rnn_lesson.training import History, fit
 
-STARTING_CONFIG = {"hidden_size": 64, "num_layers": 2, "dropout": 0.0, "lr": 0.01, "epochs": 30}
+STARTING_CONFIG = {"hidden_size": 64, "num_layers": 2, "dropout": 0.0, "lr": 0.01, "epochs": 20}
 TARGET_ACCURACY, MAX_GAP = 0.80, 0.10
 ALLOWED = {"hidden_size", "num_layers", "dropout", "lr", "epochs"}
 
