@@ -13,8 +13,8 @@ import torch
 from torch import Tensor
 
 from rnn_lesson.data import load_dataset
-from rnn_lesson.exercises import Exercise, compare_functions, compare_tensors
-from rnn_lesson.feedback import NOT_ATTEMPTED, Result
+from rnn_lesson.exercises import Exercise, compare_functions, compare_tensors, returned_nothing
+from rnn_lesson.feedback import Result
 
 
 def course_data() -> dict:
@@ -195,7 +195,7 @@ def check_train_step(train_step: object) -> Result | str | None:
         runs.append((losses, weights))
     (losses, weights), (expected_losses, expected_weights) = runs
     if any(loss is None for loss in losses):
-        return Result(NOT_ATTEMPTED, "your function returns nothing yet: end it with return loss.item().")
+        return returned_nothing(None)
     if torch.equal(weights[0], expected_weights[0]) and not torch.allclose(weights[1], expected_weights[1]):
         return "the first step is right but the second is not: did you call optimizer.zero_grad() before backward()?"
     if not torch.allclose(weights[0], expected_weights[0]):
@@ -316,8 +316,8 @@ def check_carry(function: object) -> Result | str | None:
         return f"expected a function, got a {type(function).__name__}."
     h = torch.randn(1, 4, 8, requires_grad=True) * 2  # part of a graph, as after a chunk
     carried = function(h)
-    if carried is None or carried is ...:
-        return Result(NOT_ATTEMPTED, "your function returns nothing yet: write its body, ending with return.")
+    if (nothing := returned_nothing(carried)) is not None:  # a Result is falsy unless correct
+        return nothing
     if isinstance(carried, Tensor) and carried.requires_grad:
         return "the state you return is still attached to the old graph (requires_grad=True): use .detach()."
     return compare_tensors(carried, h.detach(), name="the carried state")

@@ -77,6 +77,13 @@ class Exercise:
         return Markdown(f"**Solution:**\n```python\n{self.solution_code.strip()}\n```")
 
 
+def returned_nothing(value: object) -> Result | None:
+    """"Not attempted yet" for a function whose body is still `...` (it returns None); else None."""
+    if value is None or value is ...:
+        return Result(NOT_ATTEMPTED, "your function returns nothing yet: write its body, ending with return.")
+    return None
+
+
 def compare_tensors(got: object, expected: object, name: str = "your tensor", atol: float = 1e-5) -> str | None:
     """None when `got` matches `expected` (a tensor, or a plain number); otherwise a message naming the
     first difference."""
@@ -116,8 +123,8 @@ def compare_functions(learner: Callable, reference: Callable, make_inputs: Calla
             got = learner(*inputs)
         except Exception as error:
             return f"on inputs with shapes {described}, your function raised {type(error).__name__}: {error}"
-        if got is None or got is ...:
-            return Result(NOT_ATTEMPTED, "your function returns nothing yet: write its body, ending with return.")
+        if (nothing := returned_nothing(got)) is not None:  # a Result is falsy unless correct
+            return nothing
         expected = reference(*inputs)
         problem = compare_tensors(got, expected, name="the result")
         if problem:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import mistune
+import pandas as pd
 
 from rnn_lesson.feedback import CORRECT, INCORRECT, NOT_ATTEMPTED, Result
 
@@ -226,8 +227,6 @@ def objective_breakdown(banks: list[Bank], questions: list[Question], correct: d
 
     correct: question id -> answered correctly. Returns a pandas DataFrame.
     """
-    import pandas as pd
-
     objectives = {(b.notebook, o.id): o for b in banks for o in b.objectives.values()}
     rows: dict[tuple[str, str], dict] = {}
     for q in questions:

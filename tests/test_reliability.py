@@ -20,12 +20,19 @@ OFFLINE = ["unshare", "--net", "sh", "-c", 'ip link set lo up && exec "$@"', "of
 
 
 def offline_or_skip() -> None:
-    probe = subprocess.run([*OFFLINE, sys.executable, "-c", "import socket; socket.create_connection(('pypi.org', 443), 3)"],
-                           capture_output=True, text=True)
-    if "Operation not permitted" in probe.stderr or shutil.which("unshare") is None or shutil.which("ip") is None:
+    problem = ""
+    if shutil.which("unshare") is None or shutil.which("ip") is None:
+        problem = "unshare or ip is not installed (Debian: util-linux, iproute2)"
+    else:
+        probe = subprocess.run([*OFFLINE, sys.executable, "-c",
+                                "import socket; socket.create_connection(('pypi.org', 443), 3)"],
+                               capture_output=True, text=True)
+        if "Operation not permitted" in probe.stderr:
+            problem = "no network namespace may be made here (needs root or user namespaces)"
+    if problem:
         if os.environ.get("CI") == "true":
-            pytest.fail(f"CI must run the offline test, but no network namespace could be made: {probe.stderr[-300:]}")
-        pytest.skip("cannot make a network namespace here (needs root or user namespaces, unshare and ip)")
+            pytest.fail(f"CI must run the offline test, but {problem}")
+        pytest.skip(problem)
     assert probe.returncode != 0, "the network was reachable inside the namespace; the test would prove nothing"
 
 
