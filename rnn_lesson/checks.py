@@ -2,17 +2,20 @@
 
 Every public helper of `rnn_lesson` calls these before it does any work, so a learner
 who passes the wrong shape reads what was expected, what came, and the likely fix.
-Introduced in lesson 01; used by every lesson.
+Lesson 01 § 6 (Common mistakes) shows them; every lesson uses them.
 """
 
 from __future__ import annotations
 
 import torch
-from torch import Tensor
+from torch import Tensor, nn
 
 
 def shape_str(shape: tuple[int, ...] | torch.Size) -> str:
-    """Write a shape the way the lessons do: `(1000, 10, 5)`."""
+    """Write a shape the way the lessons do: `torch.Size([1000, 10, 5])` -> `"(1000, 10, 5)"`.
+
+    Lesson 01 § 6 (Common mistakes): every error message writes shapes this way.
+    """
     return "(" + ", ".join(str(int(size)) for size in shape) + ")"
 
 
@@ -37,8 +40,9 @@ def check_sequences(
     n_labels: int | None = None,
     allow_unbatched: bool = False,
 ) -> Tensor:
-    """Check a batch of sequences laid out `(N, L, input_size)` (batch first) and return it.
+    """Check a batch of sequences laid out batch first and return it unchanged.
 
+    Lesson 01 § 6 (Common mistakes).
     x: `(N, L, input_size)`, or `(L, input_size)` when `allow_unbatched` is True.
     input_size: the expected number of features, or None to accept any.
     n_labels: the number of labels that go with `x`, when known; it lets the check
@@ -83,8 +87,9 @@ def check_sequences(
 
 
 def check_labels(y: object, num_classes: int | None, n: int | None = None, name: str = "y") -> Tensor:
-    """Check class labels for `CrossEntropyLoss` and return them.
+    """Check class labels for `CrossEntropyLoss` and return them unchanged.
 
+    Lesson 03 § 2 (The loss).
     y: `(N,)` integer class indices in `0 .. num_classes - 1` (dtype `torch.long`);
     `num_classes=None` accepts any non-negative index.
     """
@@ -112,10 +117,11 @@ def check_labels(y: object, num_classes: int | None, n: int | None = None, name:
 
 
 def check_h0(h0: object, expected: tuple[int, ...]) -> Tensor:
-    """Check an initial hidden state and return it.
+    """Check an initial hidden state and return it unchanged.
 
-    h0: `(num_layers * D, N, H)` — always this layout, even with `batch_first=True`
-    (`(num_layers * D, H)` for an unbatched sequence).
+    Lesson 02 § 3 (`output` versus `h_n`).
+    h0: `(num_layers * D, N, H)`, always this layout, even with `batch_first=True`
+    (`(num_layers * D, H)` for an unbatched sequence); `expected` is that shape.
     """
     h0 = require_tensor(h0, "h0")
     if tuple(h0.shape) == tuple(expected):
@@ -134,3 +140,21 @@ def check_logits(logits: Tensor) -> Tensor:
                          "from the model. nn.CrossEntropyLoss applies log-softmax itself and wants raw logits; "
                          "use torch.softmax only to read probabilities at prediction time.")
     return logits
+
+
+def check_fit_inputs(model: nn.Module, train: tuple[Tensor, Tensor], val: tuple[Tensor, Tensor]) -> None:
+    """Everything `fit` checks before its loop, in one call. Lesson 03 § 4 (Training with `fit`).
+
+    train, val: `(x, y)` pairs, x `(N, L, F)` float and y `(N,)` long class indices.
+    One trial forward pass on two training sequences gives the model's number of classes C
+    (logits `(2, C)`) and shows whether it already returns probabilities; then every label
+    must lie in `0 .. C - 1`.
+    """
+    pairs = {"train": train, "val": val}
+    for part, (x, y) in pairs.items():
+        check_sequences(x, input_size=None, name=f"x_{part}", n_labels=len(y))
+    device = next(model.parameters()).device
+    with torch.no_grad():
+        num_classes = check_logits(model(train[0][:2].to(device))).shape[-1]
+    for part, (_, y) in pairs.items():
+        check_labels(y, num_classes=num_classes, name=f"y_{part}")

@@ -3,7 +3,7 @@
 Three classes of sequences built from the *same* values in a different order over time:
 0 rising, 1 falling, 2 rise-then-fall. Only the order tells them apart, so a model
 that ignores order is stuck at chance (1/3) while an RNN learns the task.
-Introduced in lesson 01.
+Lesson 01 § 1 introduces the data; § 4 splits and batches it.
 """
 
 from __future__ import annotations
@@ -20,7 +20,8 @@ from torch.utils.data import DataLoader, TensorDataset
 
 from rnn_lesson.checks import check_labels, check_sequences
 
-DATA_PATH = Path(__file__).resolve().parent.parent / "data" / "sequences.npz"
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"  # the course's data folder
+DATA_PATH = DATA_DIR / "sequences.npz"
 DATA_SHA256 = "beac575c9290cef8afbe61bb928a130643290af582358af4c235c55da958f2b8"
 CLASS_NAMES = ("rising", "falling", "rise-then-fall")
 NOISE = 0.3
@@ -40,7 +41,7 @@ def arrange(values: np.ndarray, label: int) -> np.ndarray:
 def make_sequences(
     n: int = 1000, steps: int = 10, features: int = 5, seed: int = 0, noise: float = NOISE, delay: int = 0
 ) -> tuple[Tensor, Tensor]:
-    """Make the course data set from its seed.
+    """Make the course data set from its seed. Lesson 01 § 1; `delay` in lesson 05 § 2 (A longer task).
 
     Returns `x` `(n, steps + delay, features)` float32 and `y` `(n,)` int64 class indices (0, 1, 2).
     Each sequence draws `steps` values uniformly from [-1, 1]; its class decides their order
@@ -65,6 +66,7 @@ def make_sequences(
 def save_dataset(x: Tensor, y: Tensor, path: Path = DATA_PATH) -> str:
     """Write `x` `(N, L, F)` and `y` `(N,)` to an `.npz` file, byte for byte the same each time.
 
+    Lesson 01 § 1 (the data card says how the shipped file was made with it).
     `np.savez` stamps the current time into the zip; this writes each array with a fixed
     date instead, so the file's checksum depends on the data alone. Returns the SHA-256.
     """
@@ -82,7 +84,7 @@ def file_sha256(path: Path) -> str:
 
 
 def load_dataset(path: Path = DATA_PATH, expected_sha256: str | None = DATA_SHA256) -> tuple[Tensor, Tensor]:
-    """Load the shipped course data set after checking its checksum.
+    """Load the shipped course data set after checking its checksum. Lesson 01 § 1.
 
     Returns `x` `(1000, 10, 5)` float32 and `y` `(1000,)` int64. A missing or altered file
     raises an error that says how to regenerate it; other data is never substituted.
@@ -102,7 +104,8 @@ def train_val_split(
 ) -> tuple[tuple[Tensor, Tensor], tuple[Tensor, Tensor]]:
     """Shuffle with `seed` and split into `(x_train, y_train), (x_val, y_val)`.
 
-    x: `(N, L, F)`, y: `(N,)`. With the defaults: `(800, 10, 5)`, `(800,)`, `(200, 10, 5)`, `(200,)`.
+    Lesson 01 § 4 (Mini-batches with a `DataLoader`). x: `(N, L, F)`, y: `(N,)`.
+    With the defaults: `(800, 10, 5)`, `(800,)`, `(200, 10, 5)`, `(200,)`.
     """
     y = check_labels(y, num_classes=None)
     x = check_sequences(x, input_size=None, n_labels=len(y))
@@ -117,7 +120,8 @@ def train_val_split(
 def make_loader(x: Tensor, y: Tensor, batch_size: int = 32, shuffle: bool = True, seed: int = 0) -> DataLoader:
     """Wrap `x` `(N, L, F)` and `y` `(N,)` in a DataLoader of batches `(batch_size, L, F)`, `(batch_size,)`.
 
-    Shuffling uses its own generator seeded with `seed`, so the batch order is reproducible.
+    Lesson 01 § 4 (Mini-batches with a `DataLoader`). Shuffling uses its own generator
+    seeded with `seed`, so the batch order is reproducible.
     """
     y = check_labels(y, num_classes=None)
     x = check_sequences(x, input_size=None, n_labels=len(y))

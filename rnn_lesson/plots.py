@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import io
 
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
@@ -10,13 +10,14 @@ from torch import Tensor
 
 from rnn_lesson.checks import check_sequences
 from rnn_lesson.data import CLASS_NAMES
-
-if TYPE_CHECKING:
-    from rnn_lesson.training import History
+from rnn_lesson.training import History
 
 
 def plot_sequences_by_class(x: Tensor, y: Tensor, feature: int = 0, per_class: int = 5) -> Figure:
-    """One panel per class with `per_class` sequences of x `(N, L, F)`, feature `feature` over time."""
+    """One panel per class with `per_class` sequences of x `(N, L, F)`, feature `feature` over time.
+
+    Lesson 01 § 1 (What is a sequence, and why does order matter?). y: `(N,)` class indices.
+    """
     x = check_sequences(x, input_size=None, n_labels=len(y))
     fig, axes = plt.subplots(1, len(CLASS_NAMES), figsize=(11, 3), sharey=True)
     for label, (ax, name) in enumerate(zip(axes, CLASS_NAMES)):
@@ -30,7 +31,10 @@ def plot_sequences_by_class(x: Tensor, y: Tensor, feature: int = 0, per_class: i
 
 
 def plot_history(history: History) -> Figure:
-    """Loss (left) and accuracy (right) per epoch, for training and validation."""
+    """Loss (left) and accuracy (right) per epoch, for training and validation.
+
+    Lesson 03 § 4 (Training with `fit`). history: what `fit` returns, one value per epoch in each list.
+    """
     epochs = range(1, len(history.train_loss) + 1)
     fig, (loss_ax, acc_ax) = plt.subplots(1, 2, figsize=(10, 3.5))
     loss_ax.plot(epochs, history.train_loss, marker="o", label="train")
@@ -49,6 +53,7 @@ def plot_history(history: History) -> Figure:
 def plot_hidden_states(output: Tensor, upto: int | None = None) -> Figure:
     """Heat map of one sequence's hidden states, output `(L, H)`: time across, hidden units down.
 
+    Lesson 02 § 6 (Hidden states over time).
     `upto` shows only the first `upto` time steps (the rest stay blank), to step through time.
     """
     if output.dim() != 2:
@@ -58,7 +63,7 @@ def plot_hidden_states(output: Tensor, upto: int | None = None) -> Figure:
     if upto is not None:
         shown[upto:] = float("nan")
     fig, ax = plt.subplots(figsize=(6, 3))
-    image = ax.imshow(shown.T, cmap="coolwarm", vmin=-1, vmax=1, aspect="auto")
+    image = ax.imshow(shown.T.numpy(), cmap="coolwarm", vmin=-1, vmax=1, aspect="auto")
     ax.set(xlabel="time step", ylabel="hidden unit", title="hidden state over time",
            xticks=range(output.shape[0]), xticklabels=range(1, output.shape[0] + 1))
     fig.colorbar(image, ax=ax)
@@ -67,9 +72,10 @@ def plot_hidden_states(output: Tensor, upto: int | None = None) -> Figure:
 
 
 def figure_png(figure: Figure) -> bytes:
-    """The figure as PNG bytes (for an ipywidgets Image); closes the figure so it is not shown twice."""
-    import io
+    """The figure as PNG bytes (for an ipywidgets Image); closes the figure so it is not shown twice.
 
+    Lesson 02 § 6 (Hidden states over time), where a slider steps through time.
+    """
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")
     plt.close(figure)

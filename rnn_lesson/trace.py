@@ -1,7 +1,7 @@
 """Follow data through a model: the data-flow table and the five-step prediction trace.
 
-Both are computed from a real forward pass, never typed in. `data_flow` appears in
-lessons 01 to 04; `prediction_trace` in lesson 04.
+Both are computed from a real forward pass, never typed in. `data_flow` appears at the
+end of lessons 01 to 04 ("Where we are in the data flow"); `prediction_trace` in lesson 04 § 3.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import torch
 from torch import Tensor, nn
 
 from rnn_lesson.checks import check_sequences, shape_str
-from rnn_lesson.model import SequenceClassifier
+from rnn_lesson.models import SequenceClassifier
 
 WHAT_HAPPENS = {
     nn.RNN: "reads the sequence step by step, updating one hidden state",
@@ -34,6 +34,7 @@ def shapes_of(value: Tensor | tuple) -> str:
 def data_flow(model: nn.Module, x: Tensor) -> pd.DataFrame:
     """The table of stages a batch x `(N, L, F)` passes through in `model`, from forward hooks.
 
+    Lesson 01 § 7 (Where we are in the data flow), and the same section of lessons 02 to 04.
     One row per layer, in the order the layers run: stage, input shape, what happens,
     output shape. A last row shows softmax, which is applied at prediction time only.
     """
@@ -103,6 +104,7 @@ def preview(value: Tensor, decimals: int = 3, limit: int = 6) -> str:
 def prediction_trace(model: SequenceClassifier, x: Tensor) -> PredictionTrace:
     """Follow one sequence `(L, F)` or a batch `(N, L, F)` through the classifier.
 
+    Lesson 04 § 3 (One prediction, step by step).
     Steps: input `(N, L, F)` -> RNN outputs `(N, L, D*H)` -> last hidden state `(N, D*H)`
     -> logits `(N, C)` -> softmax probabilities `(N, C)`; an unbatched sequence keeps no N.
     """

@@ -1,7 +1,7 @@
 """Training and evaluation: `fit` runs the loop of lesson 03 and records a `History`.
 
-The loop inside `fit` is the one lesson 03 writes out line by line first:
-zero_grad -> forward -> loss -> backward -> step.
+The loop inside `fit` is the one lesson 03 § 3 writes out line by line first:
+zero_grad -> forward -> loss -> backward -> step. `plots.plot_history` draws a `History`.
 """
 
 from __future__ import annotations
@@ -13,15 +13,17 @@ import torch
 from torch import Tensor, nn
 from tqdm.auto import tqdm
 
-from rnn_lesson.checks import check_labels, check_logits, check_sequences
+from rnn_lesson.checks import check_fit_inputs
 from rnn_lesson.data import make_loader
 
 
 @dataclass(repr=False)
 class History:
-    """Per-epoch results of `fit`: one entry per epoch in each list.
+    """Per-epoch results of `fit`. Lesson 03 § 4 (Training with `fit`).
 
-    Shows in a notebook as the epoch table; `plot()` draws the loss and accuracy curves.
+    Four lists of floats, one per epoch: shape `(epochs,)` each, like the curves they draw.
+    Shows in a notebook as the epoch table (`to_frame()`); `plot_history(history)` draws
+    the loss and accuracy curves.
     """
 
     train_loss: list[float] = field(default_factory=list)
@@ -42,11 +44,6 @@ class History:
                 "observation": observe(self, i),
             })
         return pd.DataFrame(rows)
-
-    def plot(self):
-        """Loss and accuracy curves, train and validation; returns the matplotlib figure."""
-        from rnn_lesson.plots import plot_history
-        return plot_history(self)
 
     def _repr_html_(self) -> str:
         return self.to_frame().to_html(index=False)
@@ -70,9 +67,10 @@ def observe(history: History, i: int, chance: float = 1 / 3) -> str:
 
 
 def evaluate(model: nn.Module, x: Tensor, y: Tensor, batch_size: int = 256) -> tuple[float, float]:
-    """Mean cross-entropy loss and accuracy of `model` on x `(N, L, F)`, y `(N,)`.
+    """Mean cross-entropy loss and accuracy of `model` on x `(N, L, F)`, y `(N,)`: two floats.
 
-    Runs in evaluation mode (`model.eval()`) without gradients (`torch.no_grad()`).
+    Lesson 03 § 4 (Training with `fit`), which calls it after every epoch. Runs in
+    evaluation mode (`model.eval()`) without gradients (`torch.no_grad()`).
     """
     device = next(model.parameters()).device
     loss_fn = nn.CrossEntropyLoss(reduction="sum")
@@ -99,20 +97,15 @@ def fit(
 ) -> History:
     """Train `model` with Adam and `CrossEntropyLoss`; return the per-epoch `History`.
 
+    Lesson 03 § 4 (Training with `fit`); the loop is § 3's, line for line.
     train, val: `(x, y)` pairs, x `(N, L, F)` float, y `(N,)` long class indices.
     `seed` fixes the order of the training batches; seed the model's initial weights
     yourself (`torch.manual_seed(0)` before building it) for a fully reproducible run.
     Training runs on the device the model is on.
     """
+    check_fit_inputs(model, train, val)
     (x_train, y_train), (x_val, y_val) = train, val
-    for x, y, part in ((x_train, y_train, "train"), (x_val, y_val, "val")):
-        check_labels(y, num_classes=None, name=f"y_{part}")
-        check_sequences(x, input_size=None, name=f"x_{part}", n_labels=len(y))
     device = next(model.parameters()).device
-    with torch.no_grad():  # one trial forward pass: the model's number of classes, and raw logits?
-        num_classes = check_logits(model(x_train[:2].to(device))).shape[-1]
-    check_labels(y_train, num_classes=num_classes, name="y_train")
-    check_labels(y_val, num_classes=num_classes, name="y_val")
     optimizer = torch.optim.Adam(model.parameters(), lr=lr)
     loss_fn = nn.CrossEntropyLoss()
     loader = make_loader(x_train, y_train, batch_size=batch_size, shuffle=True, seed=seed)

@@ -21,10 +21,12 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from rnn_lesson.course.lessons import LESSONS
+from rnn_lesson.course.paths import NOTEBOOK_DIR, ROOT
+
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = ROOT / "test-artifacts" / "browser"
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("0*.ipynb"))
+NOTEBOOKS = [lesson.path for lesson in LESSONS]
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
@@ -50,7 +52,7 @@ def lab(tmp_path_factory):
             pytest.fail(f"CI must run the browser test, but {missing}")
         pytest.skip(missing)
     base = tmp_path_factory.mktemp("lab")
-    shutil.copytree(ROOT / "notebooks", base / "course")
+    shutil.copytree(NOTEBOOK_DIR, base / "course")
     # Render every cell (JupyterLab otherwise leaves cells outside the window out of the page).
     tracker = base / "settings" / "@jupyterlab" / "notebook-extension" / "tracker.jupyterlab-settings"
     tracker.parent.mkdir(parents=True)
@@ -112,7 +114,7 @@ def open_and_run_all(browser, lab, name: str):
         """() => {
             const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')].map(p => p.textContent);
             return prompts.length > 0 && prompts.every(p => /\\[\\d+\\]/.test(p));
-        }""", timeout=120_000)
+        }""", timeout=120_000, polling=250)  # poll 4 times a second, not every frame: the kernel needs the CPU
     page.get_by_text("Python 3 (ipykernel) | Idle").wait_for(timeout=60_000)
     return page
 
@@ -124,6 +126,8 @@ def error_texts(page) -> list[str]:
 
 def answer_seed_question(page) -> None:
     """Lesson 02's seed question: a wrong answer, its feedback, the right answer, success and score."""
+    from playwright.sync_api import expect
+
     question = (page.locator(".widget-vbox").filter(has_text="What is the shape of")
                 .filter(has=page.locator(".widget-radio-box")).last)
     question.scroll_into_view_if_needed()
@@ -135,7 +139,7 @@ def answer_seed_question(page) -> None:
     question.get_by_label("(1000, 10, 8)").check()
     question.get_by_role("button", name="Check").click()
     page.wait_for_function("el => el.textContent.includes('Correct')", arg=feedback.element_handle())
-    assert "Score: 1 of" in page.locator(".widget-label", has_text="Score:").first.inner_text()
+    expect(page.locator(".widget-label", has_text="Score:").first).to_contain_text("Score: 1 of")
     question.screenshot(path=str(ARTIFACTS / "seed_question.png"))
 
 

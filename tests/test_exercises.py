@@ -1,182 +1,94 @@
-"""Every exercise: its solution passes, the untouched stub is 'not attempted', typical wrong answers
-fail with the intended message. Plus the shape drill and workshop mode."""
+"""Every exercise of every lesson, run through its own grader: the solution passes, the untouched
+stub is 'not attempted', and every typical wrong answer kept beside the exercise is rejected
+with the message it must get. Plus hints, workshop mode and what `check` records."""
 
 import pytest
-import torch
 
-from rnn_lesson import exercise_sets
-from rnn_lesson import progress_file as progress
-from rnn_lesson.exercises import Exercise, compare_functions
-from rnn_lesson.feedback import CORRECT, INCORRECT, NOT_ATTEMPTED
-from rnn_lesson.shape_drill import Config, ShapeDrill, explain, true_shapes
+from rnn_lesson.course import progress_store
+from rnn_lesson.course.exercises import LESSON_MODULES, exercises_of, lesson01
+from rnn_lesson.course.feedback import CORRECT, INCORRECT, NOT_ATTEMPTED
+from rnn_lesson.course.lessons import NOTEBOOKS
 
-LESSONS = {name: getattr(exercise_sets, name) for name in dir(exercise_sets) if name.startswith("lesson")}
-EXERCISES = [(lesson, key, ex) for lesson, space in LESSONS.items() for key, ex in vars(space).items()]
-
-# Typical wrong answers, as code run in the exercise's setup namespace, and words the message must hold.
-WRONG = {
-    ("lesson01", "q1"): [("x_time_first = x.view(10, 1000, 5)", "scrambled"),
-                         ("x_time_first = x", "shape (1000, 10, 5)"),
-                         ("x_time_first = x.transpose(0, 1).numpy()", "should be a torch.Tensor")],
-    ("lesson01", "q2"): [("one_batch = x[7]", "unbatched sequence"),
-                         ("one_batch = x[7].unsqueeze(1)", "time first"),
-                         ("one_batch = x[8].unsqueeze(0)", "values differ")],
-    ("lesson01", "q3"): [("def to_batch_first(t):\n    return t.reshape(t.shape[1], t.shape[0], t.shape[2])",
-                          "values differ"),
-                         ("def to_batch_first(t):\n    return t", "has shape"),
-                         ("def to_batch_first(t):\n    return t.permute(1, 0)", "raised RuntimeError"),
-                         ("to_batch_first = 3", "expected a function")],
-    ("lesson02", "q1"): [("def count_parameters(i, h):\n    return h * i + h * h + h", "expected"),
-                         ("def count_parameters(i, h):\n    return h * i + h * h", "expected"),
-                         ("def count_parameters(i, h):\n    return str(h)", "expected")],
-    ("lesson02", "q2"): [("def rnn_cell(x, h, wi, wh, bi, bh):\n    return torch.tanh(x @ wi.T + h @ wh.T)",
-                          "values differ"),
-                         ("def rnn_cell(x, h, wi, wh, bi, bh):\n    return torch.tanh(wi @ x + wh @ h + bi + bh)",
-                          "raised RuntimeError"),
-                         ("def rnn_cell(x, h, wi, wh, bi, bh):\n    return torch.relu(x @ wi.T + bi + h @ wh.T + bh)",
-                          "values differ")],
-    ("lesson02", "q3"): [("h0 = torch.zeros(3, 4, 8)", "batch_first does not reorder h0"),
-                         ("h0 = torch.zeros(2, 3, 8)", "layer *and* direction"),
-                         ("h0 = torch.zeros(4, 3, 16)", "not D*H"),
-                         ("h0 = torch.ones(4, 3, 8)", "values differ")],
-    ("lesson03", "q1"): [("loss = loss_fn(torch.softmax(logits, dim=1), yb)", "softmax probabilities"),
-                         ("loss = loss_fn(logits, yb) * 2", "values differ"),
-                         ("loss = loss_fn(logits, yb).item() + 1", "should be a torch.Tensor")],
-    ("lesson03", "q2"): [("def train_step(model, optimizer, loss_fn, xb, yb):\n"
-                          "    loss = loss_fn(model(xb), yb)\n    loss.backward()\n    optimizer.step()\n"
-                          "    return loss.item()", "zero_grad"),
-                         ("def train_step(model, optimizer, loss_fn, xb, yb):\n    optimizer.zero_grad()\n"
-                          "    loss = loss_fn(model(xb), yb)\n    loss.backward()\n    return loss.item()",
-                          "optimizer.step()"),
-                         ("def train_step(model, optimizer, loss_fn, xb, yb):\n    optimizer.zero_grad()\n"
-                          "    loss = loss_fn(model(xb), yb.float())\n    loss.backward()\n    optimizer.step()\n"
-                          "    return loss.item()", "raised")],
-    ("lesson04", "q1"): [("def predict_classes(model, x):\n    with torch.no_grad():\n"
-                          "        return model(x).argmax(dim=1)", "values differ"),
-                         ("def predict_classes(model, x):\n    model.eval()\n    with torch.no_grad():\n"
-                          "        return torch.softmax(model(x), dim=1)", "has shape (64, 3)"),
-                         ("def predict_classes(model, x):\n    model.eval()\n    return model(x).argmin(dim=1)",
-                          "values differ")],
-    ("lesson04", "q2"): [("def confusion_matrix(t, p, c):\n    m = torch.zeros(c, c, dtype=torch.long)\n"
-                          "    for a, b in zip(t.tolist(), p.tolist()):\n        m[b, a] += 1\n    return m",
-                          "transposed"),
-                         ("def confusion_matrix(t, p, c):\n    return torch.zeros(c, c, dtype=torch.long)",
-                          "values differ"),
-                         ("def confusion_matrix(t, p, c):\n    return torch.zeros(c, c)", "dtype")],
-    ("lesson05", "q1"): [("from rnn_lesson.project import STARTING_CONFIG\nmy_config = dict(STARTING_CONFIG)",
-                          "memorises"),
-                         ('my_config = {"hidden_size": 4, "num_layers": 1, "lr": 0.02, "epochs": 40}',
-                          "below the target"),
-                         ('my_config = {"hidden_size": 32, "layers": 2}', "unknown setting"),
-                         ("my_config = [32, 2, 0.5]", "expected a dict")],
-    ("lesson05", "q2"): [("def summary(h_n):\n    return h_n[-1]", "has shape"),
-                         ("def summary(h_n):\n    return torch.cat([h_n[0], h_n[1]], dim=1)", "values differ"),
-                         ("def summary(h_n):\n    return torch.cat([h_n[-1], h_n[-2]], dim=1)", "values differ")],
-    ("lesson05", "q3"): [("def carry(h):\n    return h", "still attached"),
-                         ("def carry(h):\n    return torch.zeros_like(h).detach()", "values differ"),
-                         ("def carry(h):\n    return h.clone()", "still attached")],
-}
+EXERCISES = [ex for module in LESSON_MODULES for ex in module.EXERCISES]
+IDS = [f"{ex.notebook[:2]}.{ex.id}" for ex in EXERCISES]
+WRONG = [(ex, wrong) for ex in EXERCISES for wrong in ex.wrong_answers]
 
 
 @pytest.fixture(autouse=True)
 def fresh_progress(tmp_path, monkeypatch):
-    monkeypatch.setenv(progress.ENV_VAR, str(tmp_path / "progress.json"))
+    monkeypatch.setenv(progress_store.ENV_VAR, str(tmp_path / "progress.json"))
     monkeypatch.delenv("RNN_LESSON_WORKSHOP", raising=False)
 
 
-def run(ex: Exercise, code: str):
-    namespace = ex.setup()
-    exec(code, namespace)
-    return namespace[ex.answer_name]
+def test_each_lesson_module_belongs_to_a_lesson_and_numbers_its_exercises():
+    assert [module.NOTEBOOK for module in LESSON_MODULES] == list(NOTEBOOKS)
+    for module in LESSON_MODULES:
+        assert [ex.id for ex in module.EXERCISES] == [f"ex.q{i}" for i in range(1, len(module.EXERCISES) + 1)]
+        assert all(ex.notebook == module.NOTEBOOK for ex in module.EXERCISES)
+        assert exercises_of(module.NOTEBOOK) == module.EXERCISES
+    assert exercises_of("not_a_lesson") == ()
 
 
-@pytest.mark.parametrize("lesson,key,ex", EXERCISES, ids=[f"{l}.{k}" for l, k, _ in EXERCISES])
-def test_solution_passes_its_own_check(lesson, key, ex):
-    assert ex.check(run(ex, ex.solution_code)).status == CORRECT
+@pytest.mark.parametrize("ex", EXERCISES, ids=IDS)
+def test_solution_passes_its_own_grader(ex):
+    assert ex.grade(ex.answer_of(ex.solution_code)).status == CORRECT
 
 
-@pytest.mark.parametrize("lesson,key,ex", EXERCISES, ids=[f"{l}.{k}" for l, k, _ in EXERCISES])
-def test_untouched_stub_is_not_attempted(lesson, key, ex):
+@pytest.mark.parametrize("ex", EXERCISES, ids=IDS)
+def test_untouched_stub_is_not_attempted(ex):
     for stub in (..., None):
-        result = ex.check(stub)
-        assert result.status == NOT_ATTEMPTED and "hint()" in result.message
+        result = ex.grade(stub)
+        assert result.status == NOT_ATTEMPTED and f"{ex.id}.hint()" in result.message
     if ex.solution_code.startswith("def "):  # the notebook's stub is a function whose body is `...`
-        stub_function = run(ex, ex.solution_code.split("\n")[0] + "\n    ...")
-        assert ex.check(stub_function).status == NOT_ATTEMPTED
+        stub_function = ex.answer_of(ex.solution_code.split("\n")[0] + "\n    ...")
+        assert ex.grade(stub_function).status == NOT_ATTEMPTED
 
 
-@pytest.mark.parametrize("lesson,key,ex", EXERCISES, ids=[f"{l}.{k}" for l, k, _ in EXERCISES])
-def test_typical_wrong_answers_fail_with_the_intended_message(lesson, key, ex):
-    cases = WRONG[(lesson, key)]
-    assert len(cases) >= 2, "list typical wrong answers for every exercise"
-    for code, words in cases:
-        result = ex.check(run(ex, code))
-        assert result.status == INCORRECT and words in result.message, (code, result.message)
+@pytest.mark.parametrize("ex", EXERCISES, ids=IDS)
+def test_every_exercise_keeps_typical_wrong_answers_beside_it(ex):
+    assert len(ex.wrong_answers) >= 3
+    assert len({wrong.code for wrong in ex.wrong_answers}) == len(ex.wrong_answers)
 
 
-@pytest.mark.parametrize("lesson,key,ex", EXERCISES, ids=[f"{l}.{k}" for l, k, _ in EXERCISES])
-def test_hints_step_up_and_solution_shows_code(lesson, key, ex):
+@pytest.mark.parametrize("ex,wrong", WRONG, ids=[f"{ex.notebook[:2]}.{ex.id}: {w.code[:40]}" for ex, w in WRONG])
+def test_typical_wrong_answer_is_rejected_with_its_message(ex, wrong):
+    result = ex.grade(ex.answer_of(wrong.code))
+    assert result.status == INCORRECT, result
+    assert wrong.says in result.message, result.message
+
+
+@pytest.mark.parametrize("ex", EXERCISES, ids=IDS)
+def test_hints_step_up_and_solution_shows_code(ex):
     ex.hints_shown = 0
-    first, second = ex.hint().data, ex.hint().data
-    assert first.startswith("**Hint 1 of") and second.startswith("**Hint 2 of") and first != second
+    hints = [ex.hint().data for _ in range(len(ex.hints) + 1)]
+    assert [h.split(":")[0] for h in hints[:len(ex.hints)]] == [f"**Hint {i} of {len(ex.hints)}" for i in
+                                                                range(1, len(ex.hints) + 1)]
+    assert len(set(hints[:len(ex.hints)])) == len(ex.hints) and hints[-1] == hints[-2]
     assert ex.solution_code.strip() in ex.solution().data
 
 
 def test_workshop_mode_withholds_solutions(monkeypatch):
     monkeypatch.setenv("RNN_LESSON_WORKSHOP", "1")
-    text = exercise_sets.lesson01.q1.solution().data
+    text = lesson01.q1.solution().data
     assert "ask your instructor" in text and "transpose" not in text
 
 
-def test_exercise_results_are_recorded():
-    ex = exercise_sets.lesson01.q1
-    ex.check(run(ex, "x_time_first = x"))
-    assert progress.load_progress()["notebooks"]["01_input_shaping"]["exercises"] == {"ex.q1": False}
-    ex.check(run(ex, ex.solution_code))
-    ex.check(run(ex, "x_time_first = x"))
-    assert progress.load_progress()["notebooks"]["01_input_shaping"]["exercises"] == {"ex.q1": True}
+def test_grade_records_nothing_and_check_records_once_solved_stays_solved():
+    ex = lesson01.q1
+    ex.grade(ex.answer_of(ex.solution_code))
+    assert progress_store.load_progress()["notebooks"] == {}
+    assert ex.check(ex.answer_of("x_time_first = x")).status == INCORRECT
+    assert progress_store.load_progress()["notebooks"]["01_input_shaping"]["exercises"] == {"ex.q1": False}
+    ex.check(ex.answer_of(ex.solution_code))
+    ex.check(ex.answer_of("x_time_first = x"))
+    assert progress_store.load_progress()["notebooks"]["01_input_shaping"]["exercises"] == {"ex.q1": True}
+    ex.check(...)  # not attempted: nothing new recorded
+    assert progress_store.load_progress()["notebooks"]["01_input_shaping"]["exercises"] == {"ex.q1": True}
 
 
-def test_compare_functions_reports_the_first_differing_input_with_both_results():
-    message = compare_functions(lambda t: t * 2, lambda t: t * 3, lambda g: (torch.ones(2, 3),))
-    assert "trial 1" in message and "(2, 3)" in message and "2.0000" in message and "3.0000" in message
+def test_an_answer_that_raises_is_feedback_not_a_crash():
+    def explodes(*args):
+        raise KeyError("boom")
 
-
-# ---------- the shape drill ----------
-
-def test_drill_accepts_the_true_shapes_and_counts_a_streak():
-    drill = ShapeDrill(seed=0, target=3)
-    for i in range(3):
-        drill.new()
-        shapes = true_shapes(drill.config)
-        result = drill.check(output=str(shapes["output"]), h_n=shapes["h_n"], h0=list(shapes["h0"]))
-        assert result.status == CORRECT and f"{i + 1} in a row" in result.message
-    assert "Drill complete" in result.message
-
-
-def test_drill_untouched_is_not_attempted_and_a_miss_resets_the_streak():
-    drill = ShapeDrill(seed=1)
-    assert drill.check().status == NOT_ATTEMPTED
-    shapes = true_shapes(drill.config)
-    drill.check(**{k: v for k, v in shapes.items()})
-    assert drill.streak == 1
-    assert drill.check(output=(1,), h_n=shapes["h_n"], h0=shapes["h0"]).status == INCORRECT
-    assert drill.streak == 0
-
-
-def test_drill_explains_the_classic_confusions():
-    config = Config(input_size=5, hidden_size=8, num_layers=2, batch_first=True, bidirectional=True, batch=3, steps=7)
-    shapes = true_shapes(config)
-    assert shapes == {"output": (3, 7, 16), "h_n": (4, 3, 8), "h0": (4, 3, 8)}
-    assert "batch_first does not reorder h_n" in explain("h_n", (3, 4, 8), shapes["h_n"], config)
-    assert "layer *and direction*" in explain("h_n", (2, 3, 8), shapes["h_n"], config)
-    assert "D*H = 16" in explain("output", (3, 7, 8), shapes["output"], config)
-    assert "batch_first=True" in explain("output", (7, 3, 16), shapes["output"], config)
-    unbatched = Config(5, 8, 1, True, False, None, 7)
-    assert true_shapes(unbatched) == {"output": (7, 8), "h_n": (1, 8), "h0": (1, 8)}
-    assert "no batch axis" in explain("output", (1, 7, 8), (7, 8), unbatched)
-
-
-def test_drill_shows_a_configuration_to_predict():
-    text = ShapeDrill(seed=2).show().data
-    assert "nn.RNN(input_size=" in text and "torch.randn(" in text
+    result = lesson01.q3.grade(explodes)
+    assert result.status == INCORRECT and "raised KeyError" in result.message

@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("0*.ipynb"))
+from rnn_lesson.course.lessons import LESSONS
+from rnn_lesson.course.paths import NOTEBOOK_DIR, ROOT
+
+NOTEBOOKS = [lesson.path for lesson in LESSONS]
 
 
 def code_cells(path: Path) -> list[dict]:
@@ -16,8 +18,8 @@ def code_cells(path: Path) -> list[dict]:
     return [c for c in cells if c["cell_type"] == "code" and "".join(c["source"]).strip()]
 
 
-def test_the_course_has_its_first_notebook():
-    assert NOTEBOOKS and NOTEBOOKS[0].name == "01_input_shaping.ipynb"
+def test_every_lesson_notebook_is_there_and_there_are_no_others():
+    assert sorted(NOTEBOOK_DIR.glob("0*.ipynb")) == NOTEBOOKS
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
@@ -43,16 +45,20 @@ def test_notebook_is_shareable(path):
 
 @pytest.mark.slow
 def test_nbval_fails_when_a_stored_output_is_altered(tmp_path):
-    notebook = json.loads(NOTEBOOKS[0].read_text(encoding="utf-8"))
-    stream = next(o for c in notebook["cells"] if c["cell_type"] == "code"
-                  for o in c["outputs"] if o["output_type"] == "stream")
-    stream["text"] = ["an output somebody typed in by hand\n"]
-    altered = tmp_path / NOTEBOOKS[0].name
-    altered.write_text(json.dumps(notebook), encoding="utf-8")
+    """The strict run compares stored outputs: one typed in by hand fails it, under the course's settings."""
+    import nbformat
+
+    cells = [nbformat.v4.new_code_cell("print(6 * 7)"), nbformat.v4.new_code_cell("print('unchanged')")]
+    notebook = nbformat.v4.new_notebook(cells=cells, metadata={"kernelspec": {"name": "python3",
+                                                                              "display_name": "Python 3"}})
+    for count, (cell, text) in enumerate(zip(cells, ["an output somebody typed in by hand\n", "unchanged\n"]), 1):
+        cell.execution_count = count
+        cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=text)]
+    nbformat.write(notebook, tmp_path / "altered.ipynb")
     (tmp_path / "pytest.ini").write_text("[pytest]\n")
-    result = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-p", "no:xdist",
-                             "--nbval", "--nbval-current-env", altered.name],
-                            cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    result = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-p", "no:xdist", "--nbval",
+                             "--nbval-current-env", "--nbval-sanitize-with", str(ROOT / "tests" / "nbval_sanitize.cfg"),
+                             "altered.ipynb"], cwd=tmp_path, capture_output=True, text=True, timeout=300)
     assert result.returncode == 1, result.stdout[-2000:]
-    assert "an output somebody typed in by hand" in result.stdout
-    assert "1 failed" in result.stdout
+    assert "an output somebody typed in by hand" in result.stdout and "42" in result.stdout
+    assert "1 failed, 1 passed" in result.stdout

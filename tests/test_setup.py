@@ -8,13 +8,12 @@ import subprocess
 import time
 import tomllib
 import urllib.request
-from pathlib import Path
 
 import pytest
 import yaml
 from packaging.requirements import Requirement
 
-ROOT = Path(__file__).resolve().parent.parent
+from rnn_lesson.course.paths import ROOT
 
 
 def pyproject() -> dict:

@@ -2,8 +2,7 @@
 
 import torch
 
-from rnn_lesson import SequenceClassifier
-from rnn_lesson.trace import data_flow, prediction_trace
+from rnn_lesson import SequenceClassifier, data_flow, prediction_trace
 
 
 def test_data_flow_of_the_running_example():

@@ -73,12 +73,3 @@ def test_observation_names_chance_and_overfitting():
     assert "chance" in at_chance.to_frame()["observation"][0]
     overfitting = History([0.5, 0.3], [0.8, 0.9], [0.4, 0.6], [0.8, 0.78])
     assert "overfitting" in overfitting.to_frame()["observation"][1]
-
-
-def test_history_plot_draws_loss_and_accuracy(rnn_history):
-    import matplotlib
-    matplotlib.use("Agg")
-    figure = rnn_history.plot()
-    titles = [ax.get_title() for ax in figure.axes]
-    assert titles == ["loss (cross-entropy)", "accuracy"]
-    assert len(figure.axes[0].lines) == 2

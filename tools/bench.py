@@ -1,6 +1,6 @@
 """`make bench`: wall time of each notebook on a fresh kernel, against an import-only notebook.
 
-The import-only notebook runs the same imports (the first code cell of every lesson), so
+The import-only notebook runs the same imports (the two import cells of every lesson), so
 its time is the floor that kernel start and `import torch` set. Each notebook and the floor
 run the same number of times, interleaved; the table shows the fastest run of each, the
 least disturbed by whatever else the machine was doing.
@@ -16,13 +16,15 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
-NOTEBOOKS = sorted((Path(__file__).resolve().parent.parent / "notebooks").glob("0*.ipynb"))
+from rnn_lesson.course.lessons import LESSONS
+
+NOTEBOOKS = [lesson.path for lesson in LESSONS]
 
 
 def imports_of(path: Path) -> set[str]:
-    """The import statements of a notebook's first code cell (IPython magics left out)."""
-    first = next(c for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code")
-    code = "\n".join(line for line in first.source.splitlines() if not line.startswith("%"))
+    """The import statements of a notebook's two import cells, its first two code cells (magics left out)."""
+    cells = [c for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"][:2]
+    code = "\n".join(line for c in cells for line in c.source.splitlines() if not line.startswith("%"))
     return {ast.unparse(node) for node in ast.parse(code).body if isinstance(node, (ast.Import, ast.ImportFrom))}
 
 

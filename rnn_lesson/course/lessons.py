@@ -1,0 +1,44 @@
+"""The one list of the course's lessons, in order. Everything that walks the lessons reads it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from rnn_lesson.course.paths import NOTEBOOK_DIR, QUIZ_DIR
+
+
+@dataclass(frozen=True)
+class Lesson:
+    """One lesson: its number, its notebook's name (without `.ipynb`) and its title."""
+
+    number: str
+    notebook: str
+    title: str
+
+    @property
+    def path(self) -> Path:
+        return NOTEBOOK_DIR / f"{self.notebook}.ipynb"
+
+    @property
+    def quiz_bank(self) -> Path:
+        return QUIZ_DIR / f"{self.notebook}.toml"
+
+
+LESSONS = (
+    Lesson("01", "01_input_shaping", "Shaping sequence data"),
+    Lesson("02", "02_the_rnn_layer", "The RNN layer"),
+    Lesson("03", "03_training", "Training"),
+    Lesson("04", "04_prediction", "Prediction"),
+    Lesson("05", "05_beyond_rnn", "Beyond the plain RNN"),
+)
+NOTEBOOKS = tuple(lesson.notebook for lesson in LESSONS)
+
+
+def find_lesson(name: str) -> Lesson:
+    """The lesson named by its number (`"02"`), its notebook (`"02_the_rnn_layer"`) or a path to it."""
+    stem = Path(str(name)).name.removesuffix(".ipynb")
+    for lesson in LESSONS:
+        if stem in (lesson.number, lesson.notebook):
+            return lesson
+    raise ValueError(f"unknown lesson {name!r}; the lessons are: {', '.join(NOTEBOOKS)}.")

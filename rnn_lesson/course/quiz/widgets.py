@@ -1,0 +1,158 @@
+"""The quiz as learners see it in JupyterLab: ipywidgets around the plain `grade` function.
+
+Choose or type an answer, press Check, read the feedback in words; retry as often as you
+like; "Show answer" reveals the answer and its explanation. Everything is reachable with
+Tab, Space and Enter. Static readers (GitHub, nbviewer) see an HTML copy instead.
+"""
+
+from __future__ import annotations
+
+import html
+
+import ipywidgets as widgets
+
+from rnn_lesson.course import progress_store
+from rnn_lesson.course.feedback import NOT_ATTEMPTED, Result
+from rnn_lesson.course.quiz.bank import Question, load_all_banks, load_bank
+from rnn_lesson.course.quiz.grading import draw_course_test, grade, objective_breakdown, order_cards
+from rnn_lesson.course.quiz.static import answer_text, markdown, static_html
+
+
+def answer_input(question: Question) -> widgets.Widget:
+    """The input for a question type: radio buttons, check boxes or a text box."""
+    if question.type == "single":
+        return widgets.RadioButtons(options=[o.text for o in question.options], value=None,
+                                    layout=widgets.Layout(width="auto"))
+    if question.type == "multiple":
+        return widgets.VBox([widgets.Checkbox(description=o.text, value=False, indent=False)
+                             for o in question.options])
+    placeholder = "e.g. (1000, 10, 8)" if question.type == "shape" else "a number"
+    return widgets.Text(placeholder=placeholder, description="Answer:")
+
+
+class QuestionView(widgets.VBox):
+    """One question: prompt, input, Check and Show answer buttons, and the feedback line."""
+
+    def __init__(self, question: Question, number: int, on_checked=None):
+        self.question, self.on_checked, self.result = question, on_checked, None
+        self.input = answer_input(question)
+        self.check_button = widgets.Button(description="Check", button_style="primary", tooltip="Check my answer")
+        self.reveal_button = widgets.Button(description="Show answer", tooltip="Show the answer and why")
+        self.feedback = widgets.HTML()
+        self.check_button.on_click(self.check)
+        self.reveal_button.on_click(self.reveal)
+        header = widgets.HTML(f"<b>Question {number}</b> <small>({question.difficulty})</small>"
+                              + markdown(question.prompt))
+        super().__init__([header, self.input, widgets.HBox([self.check_button, self.reveal_button]), self.feedback])
+
+    def answer(self) -> object:
+        if self.question.type == "single":
+            return self.input.index
+        if self.question.type == "multiple":
+            return {i for i, box in enumerate(self.input.children) if box.value}
+        return self.input.value
+
+    def check(self, _button=None) -> Result:
+        self.result = grade(self.question, self.answer())
+        self.feedback.value = self.result._repr_html_()
+        if self.result.status != NOT_ATTEMPTED and self.on_checked:
+            self.on_checked(self.question, bool(self.result))
+        return self.result
+
+    def reveal(self, _button=None) -> None:
+        q = self.question
+        why = "".join(f"<li>{html.escape(o.text)}: {markdown(o.explanation)}</li>" for o in q.options)
+        self.feedback.value = (f"<div role='status'><strong>Answer:</strong> {html.escape(answer_text(q))}"
+                               + (f"<ul>{why}</ul>" if why else markdown(q.explanation)) + "</div>")
+
+
+class QuizWidget(widgets.VBox):
+    """A quiz of several questions with a running score; records answers in your progress file."""
+
+    def __init__(self, title: str, questions: list[Question], breakdown_banks=None):
+        self.title, self.questions, self.correct = title, questions, {}
+        self.breakdown_banks = breakdown_banks
+        self.score = widgets.Label(self.score_text())
+        self.breakdown = widgets.HTML()
+        self.views = [QuestionView(q, i + 1, self.checked) for i, q in enumerate(questions)]
+        super().__init__([widgets.HTML(f"<h3>{html.escape(title)}</h3>"), *self.views, self.score, self.breakdown])
+
+    def score_text(self) -> str:
+        return f"Score: {sum(self.correct.values())} of {len(self.questions)} correct"
+
+    def checked(self, question: Question, correct: bool) -> None:
+        self.correct[question.id] = self.correct.get(question.id, False) or correct
+        self.score.value = self.score_text()
+        progress_store.record_quiz_answer(question.notebook, question.id, correct)
+        if self.breakdown_banks is not None:
+            table = objective_breakdown(self.breakdown_banks, self.questions, self.correct)
+            self.breakdown.value = "<p><b>By objective</b></p>" + table.to_html(index=False)
+
+    def _repr_mimebundle_(self, **kwargs) -> dict:
+        bundle = super()._repr_mimebundle_(**kwargs)
+        bundle["text/plain"] = f"{self.title} ({len(self.questions)} questions; run the notebook to answer)"
+        bundle["text/html"] = static_html(self.title, self.questions)
+        return bundle
+
+
+def show_quiz(notebook: str) -> QuizWidget:
+    """The quiz of one notebook, e.g. `show_quiz("02_the_rnn_layer")` (its review cards are left out)."""
+    bank = load_bank(notebook)
+    return QuizWidget(f"Quiz: {bank.title}", [q for q in bank.questions if q.type != "card"])
+
+
+def course_test(seed: int = 0) -> QuizWidget:
+    """The course-end test: 10 questions from every bank (3 easy, 4 medium, 3 hard), scored by objective."""
+    banks = load_all_banks()
+    return QuizWidget("Course-end test", draw_course_test(banks, seed=seed), breakdown_banks=banks)
+
+
+class ReviewCards(widgets.VBox):
+    """Recall cards: read the prompt, recall, reveal, then mark "Got it" or "Not yet".
+    Cards marked "not yet" come back first next time."""
+
+    def __init__(self, cards: list[Question]):
+        seen = progress_store.load_progress().get("cards", {})
+        self.cards, self.position = order_cards(cards, seen), 0
+        self.prompt, self.answer = widgets.HTML(), widgets.HTML()
+        self.reveal_button = widgets.Button(description="Show answer")
+        self.got_it = widgets.Button(description="Got it", button_style="success", disabled=True)
+        self.not_yet = widgets.Button(description="Not yet", button_style="warning", disabled=True)
+        self.reveal_button.on_click(self.reveal)
+        self.got_it.on_click(lambda _: self.mark(True))
+        self.not_yet.on_click(lambda _: self.mark(False))
+        super().__init__([self.prompt, self.answer, widgets.HBox([self.reveal_button, self.got_it, self.not_yet])])
+        self.show()
+
+    def show(self) -> None:
+        self.answer.value = ""
+        self.got_it.disabled = self.not_yet.disabled = True
+        if self.position >= len(self.cards):
+            self.prompt.value = "<p><b>All cards reviewed.</b> Run the cell again for another round.</p>"
+            self.reveal_button.disabled = True
+            return
+        card = self.cards[self.position]
+        self.prompt.value = f"<p><b>Card {self.position + 1} of {len(self.cards)}</b></p>{markdown(card.prompt)}"
+
+    def reveal(self, _button=None) -> None:
+        self.answer.value = markdown(str(self.cards[self.position].answer))
+        self.got_it.disabled = self.not_yet.disabled = False
+
+    def mark(self, got_it: bool) -> None:
+        progress_store.record_card(self.cards[self.position].id, got_it)
+        self.position += 1
+        self.show()
+
+    def _repr_mimebundle_(self, **kwargs) -> dict:
+        bundle = super()._repr_mimebundle_(**kwargs)
+        bundle["text/plain"] = f"Review cards ({len(self.cards)} cards; run the notebook to review)"
+        items = "".join(f"<li>{markdown(c.prompt)}<details><summary>Show the answer</summary>"
+                        f"{markdown(str(c.answer))}</details></li>" for c in self.cards)
+        bundle["text/html"] = f"<div class='rnn-lesson-cards'><h3>Review cards</h3><ol>{items}</ol></div>"
+        return bundle
+
+
+def review_cards(notebooks: list[str] | None = None) -> ReviewCards:
+    """The recall cards of the given notebooks (all by default), not-yet cards first."""
+    banks = [b for b in load_all_banks() if notebooks is None or b.notebook in notebooks]
+    return ReviewCards([q for b in banks for q in b.questions if q.type == "card"])

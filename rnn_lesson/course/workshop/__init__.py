@@ -1,0 +1,1 @@
+"""Workshop tools: the pre-flight check, reset without loss, and the generated answer key."""

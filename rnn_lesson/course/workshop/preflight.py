@@ -1,0 +1,107 @@
+"""`python -m rnn_lesson check`: is this machine ready for the course? One line per check.
+
+Run it a week before a workshop (instructors put it in the setup e-mail). It prints `ok` or
+`problem` with the fix for each check, and exits with status 1 if anything is wrong.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from rnn_lesson.course.lessons import LESSONS
+
+
+@dataclass
+class Check:
+    name: str
+    ok: bool
+    detail: str  # what was found, or the fix to apply
+
+    def line(self) -> str:
+        return f"{'ok' if self.ok else 'problem':8} {self.name}: {self.detail}"
+
+
+def check_python() -> Check:
+    version = ".".join(str(v) for v in sys.version_info[:3])
+    if sys.version_info >= (3, 11):
+        return Check("Python", True, version)
+    return Check("Python", False, f"{version} is too old; install Python 3.11 or newer, then `make clean` and `make lab`.")
+
+
+def check_torch() -> Check:
+    try:
+        import torch
+
+        output, h_n = torch.nn.RNN(5, 8, batch_first=True)(torch.zeros(2, 10, 5))
+    except Exception as error:  # any failure here means the course cannot run; report it, don't crash
+        return Check("PyTorch", False, f"{type(error).__name__}: {error}; reinstall with `make clean` then `make lab`.")
+    if tuple(output.shape) != (2, 10, 8) or tuple(h_n.shape) != (1, 2, 8):
+        return Check("PyTorch", False, f"nn.RNN gave output {tuple(output.shape)} and h_n {tuple(h_n.shape)}, "
+                                       "not (2, 10, 8) and (1, 2, 8); reinstall with `make clean` then `make lab`.")
+    note = "" if torch.__version__.startswith("2.13.0") else " (the course was made with 2.13.0; numbers may differ)"
+    return Check("PyTorch", True, f"torch {torch.__version__} ran a small nn.RNN{note}")
+
+
+def check_widgets() -> Check:
+    extension = Path(sys.prefix) / "share" / "jupyter" / "labextensions" / "@jupyter-widgets" / "jupyterlab-manager"
+    try:
+        import ipywidgets
+    except ImportError:
+        return Check("widgets", False, "ipywidgets is missing; run `make lab` (it installs everything).")
+    if not extension.is_dir():
+        return Check("widgets", False, f"the JupyterLab widgets extension is missing from {sys.prefix}; "
+                                       "`pip install jupyterlab_widgets` in this environment, then restart JupyterLab.")
+    return Check("widgets", True, f"ipywidgets {ipywidgets.__version__} and its JupyterLab extension")
+
+
+def check_data(path: Path | None = None) -> Check:
+    from rnn_lesson.data import DATA_PATH, load_dataset
+
+    try:
+        x, _ = load_dataset(path or DATA_PATH)
+    except (OSError, ValueError) as error:
+        return Check("data", False, str(error))
+    return Check("data", True, f"sequences.npz, checksum verified, x {tuple(x.shape)}")
+
+
+def check_notebooks() -> Check:
+    missing = [lesson.notebook for lesson in LESSONS if not lesson.path.exists()]
+    if missing:
+        return Check("notebooks", False, f"missing {', '.join(missing)}; restore with `python -m rnn_lesson reset --all` "
+                                         "or download the course again.")
+    return Check("notebooks", True, f"all {len(LESSONS)} lessons present")
+
+
+def check_progress_location() -> Check:
+    from rnn_lesson.course.progress_store import ENV_VAR, progress_path
+
+    folder = progress_path().parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder):
+            pass
+    except OSError as error:
+        return Check("progress", False, f"cannot write to {folder} ({error.strerror}); set {ENV_VAR} to a "
+                                        "writable file path, e.g. export RNN_LESSON_PROGRESS=~/rnn-progress.json")
+    source = f" (from {ENV_VAR})" if os.environ.get(ENV_VAR) else ""
+    return Check("progress", True, f"answers are saved in {folder}{source}")
+
+
+CHECKS = (check_python, check_torch, check_widgets, check_data, check_notebooks, check_progress_location)
+
+
+def run_checks() -> list[Check]:
+    return [check() for check in CHECKS]
+
+
+def main() -> int:
+    results = run_checks()
+    for result in results:
+        print(result.line())
+    problems = sum(not r.ok for r in results)
+    print("Ready for the course." if not problems else f"{problems} problem(s): apply the fixes above, then run again.")
+    return 1 if problems else 0
