@@ -7,6 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8888
 LAB_ARGS ?=
+LAB_ROOT ?= .
 NOTEBOOKS := $(sort $(wildcard notebooks/0*.ipynb))
 SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
 
@@ -21,7 +22,7 @@ OFFLINE := --LabApp.news_url=None \
 
 help:
 	@echo "make lab      open the course in JupyterLab (http://127.0.0.1:$(PORT))"
-	@echo "make test     run every test: unit tests and every notebook (nbval)"
+	@echo "make test     run every test: the package, every notebook (strict nbval, offline), JupyterLab in Chromium"
 	@echo "make check    is this machine ready for the course? (pre-flight check)"
 	@echo "make execute  re-run every notebook in place to refresh its stored outputs"
 	@echo "make answer-key  regenerate instructor/answer_key.md from the quiz banks and exercises"
@@ -41,15 +42,19 @@ $(SETTINGS): jupyter/overrides.json | $(BIN)/python
 	cp jupyter/overrides.json $(SETTINGS)
 
 lab: $(STAMP) $(SETTINGS)
-	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) --ServerApp.root_dir=. \
+	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) --ServerApp.root_dir=$(LAB_ROOT) \
 		--LabApp.default_url=/lab/tree/notebooks/01_input_shaping.ipynb $(OFFLINE) $(ROOT_FLAG) $(LAB_ARGS)
 
 check: $(STAMP) $(SETTINGS)
 	$(BIN)/python -m rnn_lesson check
 
-# The notebooks run inside tests/test_notebook_runs.py (strict nbval, offline, forwards then in reverse).
-test: check
-	$(BIN)/python -m pytest -n 2 --dist loadfile --durations=8 tests
+# Every test, the pre-flight check (tests/test_cli.py) and every notebook included: the notebooks run
+# inside tests/test_notebook_runs.py (strict nbval, offline, forwards then in reverse), and JupyterLab
+# in Chromium in tests/test_jupyterlab.py. Those two long runs are named first so that they start
+# first, one on each of the two workers. One thread per process: more only spin waiting on the other.
+test: $(STAMP)
+	OMP_NUM_THREADS=1 $(BIN)/python -m pytest -n 2 --dist loadfile --no-loadscope-reorder -p no:nbval \
+		--durations=8 tests/test_notebook_runs.py tests/test_jupyterlab.py tests
 
 # Outputs must not depend on anyone's saved progress: execute with an empty, temporary progress file.
 execute: $(STAMP)

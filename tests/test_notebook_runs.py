@@ -5,13 +5,17 @@ in reverse order (05 to 01), all in one environment with one progress file, so e
 twice in a row, after every other one, and never depends on the others' order or leftovers. The run
 happens in a fresh network namespace (`unshare --net`) that has only the loopback interface, so any
 attempt to reach the internet fails while the kernels still talk to nbval over 127.0.0.1.
+A canary notebook closes the run: its stored output was typed in by hand, and the same run, with the
+same settings, must fail it, which proves the run really compares outputs.
 """
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -45,11 +49,29 @@ def offline_prefix() -> list[str]:
     return []
 
 
+def write_canary(folder: Path) -> Path:
+    """A two-cell notebook whose first stored output was typed in by hand; the second is right."""
+    import nbformat  # here, not at the top: it takes a second to import, and only this test needs it
+
+    cells = [nbformat.v4.new_code_cell("print(6 * 7)"), nbformat.v4.new_code_cell("print('unchanged')")]
+    for count, (cell, text) in enumerate(zip(cells, ["an output somebody typed in by hand\n", "unchanged\n"]), 1):
+        cell.execution_count = count
+        cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=text)]
+    kernelspec = {"name": "python3", "display_name": "Python 3"}
+    path = folder / "canary_altered_output.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=cells, metadata={"kernelspec": kernelspec}), path)
+    return path
+
+
 @pytest.mark.slow
-def test_every_notebook_forwards_then_in_reverse_offline_with_strict_outputs():
-    result = subprocess.run([*offline_prefix(), sys.executable, *NBVAL, *NOTEBOOKS, *reversed(NOTEBOOKS)],
+def test_every_notebook_forwards_then_in_reverse_offline_with_strict_outputs(tmp_path):
+    canary = write_canary(tmp_path)
+    result = subprocess.run([*offline_prefix(), sys.executable, *NBVAL, *NOTEBOOKS, *reversed(NOTEBOOKS), str(canary)],
                             cwd=ROOT, capture_output=True, text=True, timeout=600)
-    assert result.returncode == 0, result.stdout[-6000:]
     code_cells = sum(sum(c["cell_type"] == "code" for c in json.loads((ROOT / p).read_text(encoding="utf-8"))["cells"])
                      for p in NOTEBOOKS)
-    assert f"{2 * code_cells} passed" in result.stdout, result.stdout[-500:]  # every cell, both times
+    # The canary lies outside the course folder, so its test ids have no file part: "::Cell 0".
+    failed = re.findall(r"^FAILED (\S*)::Cell (\d+)", result.stdout, flags=re.M)
+    assert failed == [("", "0")], result.stdout[-6000:]
+    assert "Cell outputs differ" in result.stdout and "an output somebody typed in by hand" in result.stdout
+    assert f"1 failed, {2 * code_cells + 1} passed" in result.stdout, result.stdout[-500:]  # every cell, both times

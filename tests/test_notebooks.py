@@ -1,8 +1,9 @@
-"""The notebooks as committed: executed top to bottom, and nbval really compares their outputs."""
+"""The notebooks as committed: executed top to bottom, shareable, and one per lesson.
+
+That their stored outputs are what the code prints today is tested by test_notebook_runs.py.
+"""
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -41,24 +42,3 @@ def test_notebook_is_shareable(path):
             assert "raises-exception" in cell["metadata"].get("tags", []), errors[0]["ename"]
     text = path.read_text(encoding="utf-8")
     assert str(ROOT) not in text, "an output shows a path of this machine"
-
-
-@pytest.mark.slow
-def test_nbval_fails_when_a_stored_output_is_altered(tmp_path):
-    """The strict run compares stored outputs: one typed in by hand fails it, under the course's settings."""
-    import nbformat
-
-    cells = [nbformat.v4.new_code_cell("print(6 * 7)"), nbformat.v4.new_code_cell("print('unchanged')")]
-    notebook = nbformat.v4.new_notebook(cells=cells, metadata={"kernelspec": {"name": "python3",
-                                                                              "display_name": "Python 3"}})
-    for count, (cell, text) in enumerate(zip(cells, ["an output somebody typed in by hand\n", "unchanged\n"]), 1):
-        cell.execution_count = count
-        cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=text)]
-    nbformat.write(notebook, tmp_path / "altered.ipynb")
-    (tmp_path / "pytest.ini").write_text("[pytest]\n")
-    result = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-p", "no:xdist", "--nbval",
-                             "--nbval-current-env", "--nbval-sanitize-with", str(ROOT / "tests" / "nbval_sanitize.cfg"),
-                             "altered.ipynb"], cwd=tmp_path, capture_output=True, text=True, timeout=300)
-    assert result.returncode == 1, result.stdout[-2000:]
-    assert "an output somebody typed in by hand" in result.stdout and "42" in result.stdout
-    assert "1 failed, 1 passed" in result.stdout
