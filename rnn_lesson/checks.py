@@ -12,11 +12,12 @@ from torch import Tensor, nn
 
 
 def shape_str(shape: tuple[int, ...] | torch.Size) -> str:
-    """Write a shape the way the lessons do: `torch.Size([1000, 10, 5])` -> `"(1000, 10, 5)"`.
+    """Write a shape the way the lessons do: `torch.Size([1000, 10, 5])` -> `"(1000, 10, 5)"`, `(8,)` -> `"(8,)"`.
 
     Lesson 01 § 6 (Common mistakes): every error message writes shapes this way.
     """
-    return "(" + ", ".join(str(int(size)) for size in shape) + ")"
+    sizes = [str(int(size)) for size in shape]
+    return "(" + ", ".join(sizes) + ("," if len(sizes) == 1 else "") + ")"
 
 
 def require_tensor(value: object, name: str) -> Tensor:
@@ -77,7 +78,8 @@ def check_sequences(
         if x.shape[1] == n_labels:
             raise ValueError(f"{name}: expected (batch, seq_len, features) = (N, L, {input_size}) with "
                              f"N = {n_labels} labels, got {got}: that looks like (seq_len, batch, features) - "
-                             f"batch and time axes are swapped; use {name}.transpose(0, 1) (the course uses batch_first=True).")
+                             f"batch and time axes are swapped; use {name}.transpose(0, 1) "
+                             "(the course uses batch_first=True).")
         raise ValueError(f"{name}: has {x.shape[0]} sequences but there are {n_labels} labels; "
                          "pass one label per sequence.")
     if torch.isnan(x).any():
