@@ -22,7 +22,7 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("check", help="check that this machine is ready for the course")
     reset = commands.add_parser("reset", help="restore lessons to their shipped state, keeping your copies")
-    reset.add_argument("notebook", nargs="?", help=f"one of {', '.join(NOTEBOOKS)}")
+    reset.add_argument("notebook", nargs="?", help=f"a lesson's number (02) or notebook: {', '.join(NOTEBOOKS)}")
     reset.add_argument("--all", action="store_true", help="every lesson")
     reset.add_argument("--root", default=str(ROOT), help=argparse.SUPPRESS)
     commands.add_parser("answer-key", help="print the answer key for instructors (Markdown)")
