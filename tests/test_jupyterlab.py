@@ -46,6 +46,10 @@ def free_port() -> int:
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
     """`make lab` on a free port with a token, serving a copy of the course; yields its URL and log file."""
+    # make test runs this module beside the notebook runs, the longest test. Where the two share the
+    # cores, the notebook runs go first: this worker, and the server, kernels and browser it starts,
+    # step back (nice). Alone on a machine, nothing changes.
+    os.nice(10)
     base = tmp_path_factory.mktemp("lab")
     shutil.copytree(NOTEBOOK_DIR, base / "course" / "notebooks")
     # Render every cell (JupyterLab otherwise leaves cells outside the window out of the page).
