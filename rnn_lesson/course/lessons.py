@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from rnn_lesson.course.paths import NOTEBOOK_DIR, QUIZ_DIR
+from rnn_lesson.course.paths import NOTEBOOK_DIR
 
 
 @dataclass(frozen=True)
@@ -19,10 +19,6 @@ class Lesson:
     @property
     def path(self) -> Path:
         return NOTEBOOK_DIR / f"{self.notebook}.ipynb"
-
-    @property
-    def quiz_bank(self) -> Path:
-        return QUIZ_DIR / f"{self.notebook}.toml"
 
 
 LESSONS = (
