@@ -7,6 +7,7 @@ import warnings
 import pytest
 
 from rnn_lesson.course import progress_store as progress
+from rnn_lesson.course.lessons import NOTEBOOKS
 from rnn_lesson.course.paths import ROOT
 
 
@@ -37,8 +38,8 @@ def test_answers_survive_a_new_session(path):
     on_disk = json.loads(path.read_text())  # what a restarted kernel reads
     assert on_disk["notebooks"]["01_input_shaping"]["quiz"] == {"q-a": False, "q-b": True}
     table = progress.progress()
-    assert table.to_dict("records")[0]["quiz correct"] == "1 / 2 answered"
-    assert table.to_dict("records")[0]["exercises solved"] == "1 / 1 tried"
+    assert table.to_dict("records")[0]["quiz"] == "1 right of 2 answered"
+    assert table.to_dict("records")[0]["exercises"] == "1 solved of 1 tried"
     assert table["last visit"][0][:2] == "20"
 
 
@@ -81,13 +82,15 @@ def test_export_for_the_instructor(path, tmp_path):
     exported = json.loads((tmp_path / "learner.json").read_text())
     assert exported["notebooks"]["02_the_rnn_layer"]["quiz"] == {"02-seed-output-shape": True}
     progress.progress(export=tmp_path / "learner.csv")
-    assert (tmp_path / "learner.csv").read_text().startswith("notebook,quiz correct")
+    assert (tmp_path / "learner.csv").read_text().startswith("lesson,quiz,exercises,last visit")
 
 
-def test_the_table_lists_each_notebook_once_in_order(path):
+def test_the_table_lists_every_lesson_once_in_order(path):
+    assert set(progress.progress()["quiz"]) == {"not started"}  # a fresh start reads sensibly
     progress.record_exercise("03_training", "ex.q2", True)
     progress.record_exercise("01_input_shaping", "ex.q1", False)
     progress.record_exercise("03_training", "ex.q1", False)
     table = progress.progress()
-    assert table["notebook"].tolist() == ["01_input_shaping", "03_training"]
-    assert table["exercises solved"].tolist() == ["0 / 1 tried", "1 / 2 tried"]
+    assert table["lesson"].tolist() == list(NOTEBOOKS)
+    assert table["exercises"].tolist()[:3] == ["0 solved of 1 tried", "not started", "1 solved of 2 tried"]
+    assert table["last visit"][1] == "not yet"

@@ -20,6 +20,8 @@ from pathlib import Path
 import pandas as pd
 from platformdirs import user_data_dir
 
+from rnn_lesson.course.lessons import LESSONS
+
 ENV_VAR = "RNN_LESSON_PROGRESS"
 _warned = False
 
@@ -108,20 +110,23 @@ def record_card(card_id: str, got_it: bool) -> None:
 
 
 def progress(export: str | Path | None = None) -> pd.DataFrame:
-    """Your progress per notebook: quiz score, exercises solved, last visit.
+    """Your progress per lesson: quiz answers, exercises, last visit. Every lesson has a row,
+    so a fresh start reads "not started" for each rather than an empty table.
 
     export: a `.json` path writes the whole record (every answer) for an instructor to
     review; a `.csv` path writes this table.
     """
     state = load_progress()
     rows = []
-    for notebook, entry in sorted(state["notebooks"].items()):
+    for lesson in LESSONS:
+        entry = state["notebooks"].get(lesson.notebook, {})
         quiz, exercises = entry.get("quiz", {}), entry.get("exercises", {})
-        rows.append({"notebook": notebook,
-                     "quiz correct": f"{sum(quiz.values())} / {len(quiz)} answered",
-                     "exercises solved": f"{sum(exercises.values())} / {len(exercises)} tried",
-                     "last visit": entry.get("last_visit", "")[:16].replace("T", " ")})
-    table = pd.DataFrame(rows, columns=["notebook", "quiz correct", "exercises solved", "last visit"])
+        rows.append({"lesson": lesson.notebook,
+                     "quiz": f"{sum(quiz.values())} right of {len(quiz)} answered" if quiz else "not started",
+                     "exercises": f"{sum(exercises.values())} solved of {len(exercises)} tried"
+                     if exercises else "not started",
+                     "last visit": entry.get("last_visit", "")[:16].replace("T", " ") or "not yet"})
+    table = pd.DataFrame(rows, columns=["lesson", "quiz", "exercises", "last visit"])
     if export is not None:
         export = Path(export)
         if export.suffix == ".csv":
