@@ -15,10 +15,11 @@ from torch import Tensor, nn
 from rnn_lesson.checks import check_sequences, shape_str
 from rnn_lesson.models import SequenceClassifier
 
+# Each text fits pandas' default column width (50 characters), so no table cuts it short.
 WHAT_HAPPENS = {
-    nn.RNN: "reads the sequence step by step, updating one hidden state",
-    nn.LSTM: "reads step by step, updating a hidden state and a gated cell state",
-    nn.GRU: "reads step by step, updating one gated hidden state",
+    nn.RNN: "reads step by step, updating one hidden state",
+    nn.LSTM: "updates a hidden state and a gated cell state",
+    nn.GRU: "reads step by step, updating a gated state",
     nn.Linear: "maps each row to one score (logit) per output",
     nn.Tanh: "squashes every value into (-1, 1)",
 }
@@ -58,7 +59,7 @@ def data_flow(model: nn.Module, x: Tensor) -> pd.DataFrame:
     rows.insert(0, {"stage": "input", "input shape": "", "what happens": "a batch of sequences",
                     "output shape": shape_str(x.shape)})
     rows.append({"stage": "softmax (prediction only)", "input shape": shape_str(logits.shape),
-                 "what happens": "turns logits into probabilities; not part of the model",
+                 "what happens": "logits to probabilities; not part of the model",
                  "output shape": shape_str(torch.softmax(logits, dim=-1).shape)})
     return pd.DataFrame(rows)
 

@@ -38,3 +38,12 @@ def test_prediction_trace_of_a_batch():
     trace = prediction_trace(SequenceClassifier(), torch.randn(4, 10, 5))
     assert [tuple(s.value.shape) for s in trace.steps] == [(4, 10, 5), (4, 10, 8), (4, 8), (4, 3), (4, 3)]
     assert "<table" in trace._repr_html_()
+
+
+def test_data_flow_text_is_never_cut_short_in_a_notebook():
+    """A notebook shows the table with pandas' defaults; every teaching text must appear whole."""
+    for cell in ("rnn", "lstm", "gru"):
+        table = data_flow(SequenceClassifier(cell=cell), torch.randn(2, 10, 5))
+        shown = table._repr_html_() + repr(table)
+        for text in table["what happens"]:
+            assert text in shown, f"{text!r} is cut short in the {cell} table"
