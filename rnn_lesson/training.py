@@ -11,7 +11,9 @@ from dataclasses import dataclass, field
 import pandas as pd
 import torch
 from torch import Tensor, nn
+from IPython.display import display
 from tqdm.auto import tqdm
+from tqdm.notebook import tqdm as notebook_tqdm
 
 from rnn_lesson.checks import check_fit_inputs
 from rnn_lesson.data import make_loader
@@ -110,7 +112,7 @@ def fit(
     loss_fn = nn.CrossEntropyLoss()
     loader = make_loader(x_train, y_train, batch_size=batch_size, shuffle=True, seed=seed)
     history = History()
-    bar = tqdm(range(epochs), desc="epochs", disable=not progress)
+    bar, show_final_bar = epoch_bar(epochs, progress)
     for _ in bar:
         model.train()
         total_loss, correct = 0.0, 0
@@ -129,4 +131,20 @@ def fit(
         history.val_loss.append(val_loss)
         history.val_accuracy.append(val_accuracy)
         bar.set_postfix(loss=f"{history.train_loss[-1]:.3f}", val_accuracy=f"{val_accuracy:.3f}")
+    show_final_bar()
     return history
+
+
+def epoch_bar(epochs: int, show: bool):
+    """A tqdm progress bar over `epochs`, and a function to call once they are done.
+
+    In a notebook the bar is a widget, and a saved notebook keeps the text it was first shown
+    with ("0/5"); so the bar is shown with a display id, and the function shows it again in its
+    final state ("5/5"). In a terminal, tqdm prints its own last state.
+    """
+    if not (show and issubclass(tqdm, notebook_tqdm)):
+        bar = tqdm(range(epochs), desc="epochs", disable=not show)
+        return bar, bar.close
+    bar = tqdm(range(epochs), desc="epochs", display=False)
+    shown = display(bar.container, display_id=True)
+    return bar, lambda: shown.update(bar.container)
