@@ -37,6 +37,8 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --editable '.[test]'
 	@touch $(STAMP)
 
+# JupyterLab's defaults for the course: no news toast, no update check, and long code lines wrapped,
+# so no code is cut off in a narrow window.
 $(SETTINGS): jupyter/overrides.json | $(BIN)/python
 	@mkdir -p $(dir $(SETTINGS))
 	cp jupyter/overrides.json $(SETTINGS)
