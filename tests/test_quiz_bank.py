@@ -1,16 +1,18 @@
-"""The question banks: valid, tied to the notebooks' sections and objectives, and stored in each notebook."""
+"""The question banks: valid, tied to the notebooks' sections and objectives, stored in each notebook,
+and giving no answer away by its position or its length (the lint)."""
 
 import html
 import json
 import re
+from collections import Counter
 
 import pytest
 
 from rnn_lesson.course.exercises import exercises_of
 from rnn_lesson.course.lessons import LESSONS
-from rnn_lesson.course.quiz.bank import DIFFICULTIES, TYPES, load_all_banks, load_bank
+from rnn_lesson.course.quiz.bank import DIFFICULTIES, TYPES, Bank, load_all_banks, load_bank, question_from_toml
 from rnn_lesson.course.quiz.grading import grade
-from rnn_lesson.course.quiz.static import answer_text
+from rnn_lesson.course.quiz.static import answer_text, options_html
 
 BANKS = load_all_banks()
 
@@ -51,6 +53,8 @@ def test_bank_is_valid(bank):
             assert n_correct == 1 if q.type == "single" else n_correct >= 1, q.id
         if q.type in ("shape", "number", "card"):
             assert q.answer is not None, q.id
+        if q.fraction:
+            assert q.type == "number" and 0 <= q.answer <= 1, f"{q.id}: only a number in [0, 1] is a fraction"
     quiz = [q for q in bank.questions if q.type != "card"]
     assert 3 <= len(quiz) <= 6 and {q.difficulty for q in quiz} == set(DIFFICULTIES)
 
@@ -60,6 +64,7 @@ def test_every_question_accepts_its_own_answer(bank):
     for q in bank.questions:
         if q.type == "single":
             assert grade(q, [o.correct for o in q.options].index(True)).status == "correct"
+            assert grade(q, answer_text(q)[0]).status == "correct", "the letter of the answer"
         elif q.type == "multiple":
             assert grade(q, {i for i, o in enumerate(q.options) if o.correct}).status == "correct"
         elif q.type in ("shape", "number"):
@@ -96,3 +101,72 @@ def test_stored_notebook_carries_the_static_quiz_with_its_questions(bank):
         if q.type != "card":
             last_line = re.sub(r"[`*]", "", q.prompt.strip().splitlines()[-1])
             assert last_line.split("(")[0][:15] in text, q.id
+        if q.options:
+            assert options_html(q) in quiz_html, f"{q.id}: the stored copy's options are not the bank's, A, B, …"
+
+
+# The lint: a learner who does not read a question must not score by picking a position or the longest option.
+FIRST_AT_MOST = 0.4    # option A may be right in at most 40 % of a bank's choice questions
+LONGER_AT_MOST = 1.3   # the right option may be at most 1.3 × as long as the longest wrong one ("clearly longer")
+
+
+def choice_questions(bank: Bank) -> list:
+    return [q for q in bank.questions if q.type in ("single", "multiple")]
+
+
+def position_tells(bank: Bank) -> list[str]:
+    """What the answers' positions give away in a bank: option A right too often, or a "select all"
+    question whose right options are exactly the first ones."""
+    questions = choice_questions(bank)
+    first = [q.id for q in questions if q.options[0].correct]
+    tells = [f"option A is right in {len(first)} of {len(questions)} choice questions: {first}"
+             ] if len(first) > FIRST_AT_MOST * len(questions) else []
+    for q in questions:
+        n_right = sum(o.correct for o in q.options)
+        if q.type == "multiple" and all(o.correct for o in q.options[:n_right]):
+            tells.append(f"{q.id}: the right options are the first {n_right}")
+    return tells
+
+
+def length_tells(bank: Bank) -> list[str]:
+    """What the options' lengths give away: a single-choice answer clearly longer than every wrong
+    option, or "select all" answers that are all longer than every wrong option."""
+    tells = []
+    for q in choice_questions(bank):
+        right = [len(o.text) for o in q.options if o.correct]
+        longest_wrong = max(len(o.text) for o in q.options if not o.correct)
+        if q.type == "single" and right[0] > LONGER_AT_MOST * longest_wrong:
+            tells.append(f"{q.id}: the answer has {right[0]} characters, the longest wrong option {longest_wrong}")
+        if q.type == "multiple" and min(right) > longest_wrong:
+            tells.append(f"{q.id}: every right option is longer than every wrong one")
+    return tells
+
+
+@pytest.mark.parametrize("bank", BANKS, ids=lambda b: b.notebook)
+def test_no_answer_is_given_away_by_its_position_or_length(bank):
+    assert position_tells(bank) == []
+    assert length_tells(bank) == []
+
+
+def test_the_lint_catches_a_bank_that_gives_its_answers_away():
+    def question(qid: str, kind: str, options: list[tuple[str, bool]]):
+        return question_from_toml({"id": qid, "type": kind, "prompt": "?", "difficulty": "easy", "objective": "o",
+                                   "options": [{"text": text, "correct": right} for text, right in options]}, "nb")
+
+    telling = Bank("nb", "a telling bank", {}, [
+        question("first-and-long", "single", [("the right answer, explained at length", True), ("no", False)]),
+        question("first-again", "single", [("yes", True), ("nope", False)]),
+        question("right-first", "multiple", [("a", True), ("b", True), ("c", False)]),
+        question("hidden", "single", [("not this one", False), ("this one", True)]),
+    ])
+    assert len(position_tells(telling)) == 2 and "3 of 4" in position_tells(telling)[0]
+    assert [tell.split(":")[0] for tell in length_tells(telling)] == ["first-and-long"]
+
+
+def test_answers_are_spread_over_the_letters_and_seldom_the_longest():
+    singles = [q for bank in BANKS for q in bank.questions if q.type == "single"]
+    letters = Counter("ABCD"[[o.correct for o in q.options].index(True)] for q in singles)
+    assert set(letters) == set("ABCD") and max(letters.values()) <= 0.4 * len(singles), letters
+    longest = [q.id for q in singles
+               if max(len(o.text) for o in q.options if o.correct) > max(len(o.text) for o in q.options if not o.correct)]
+    assert len(longest) <= 0.4 * len(singles), f"the answer is the longest option in {longest}"

@@ -1,10 +1,13 @@
 """Grading quiz answers: pure functions, tested without a widget or a kernel."""
 
+import re
+
 import pytest
 
 from rnn_lesson.course.feedback import CORRECT, INCORRECT, NOT_ATTEMPTED
 from rnn_lesson.course.quiz.bank import load_all_banks, load_bank
-from rnn_lesson.course.quiz.grading import draw_course_test, grade, objective_breakdown, order_cards, parse_shape
+from rnn_lesson.course.quiz.grading import (draw_course_test, grade, objective_breakdown, order_cards, parse_number,
+                                            parse_shape)
 
 BANKS = load_all_banks()
 
@@ -46,12 +49,67 @@ def test_shape_answers_get_the_misconception_not_the_answer():
     assert "10, 1000, 5" not in grade(q, "(5, 10, 1000)").message
 
 
+def question(question_id):
+    return next(q for b in BANKS for q in b.questions if q.id == question_id)
+
+
 def test_numbers_with_tolerance_and_known_mistakes():
-    q = next(q for q in load_bank("01_input_shaping").questions if q.type == "number")
+    q = question("01-batches-per-epoch")
     assert grade(q, "13").status == CORRECT and grade(q, 13.0).status == CORRECT
     assert "smaller last batch" in grade(q, "12").message
     assert grade(q, "20").message == "too high."
     assert grade(q, "2").message == "too low."
+
+
+@pytest.mark.parametrize("text, value", [("0.88", 0.88), ("0,88", 0.88), ("1,1", 1.1), (",5", 0.5), ("-1,5", -1.5),
+                                         ("0,880", 0.88), ("12,3456", 12.3456), ("1,000,000", 1e6),
+                                         ("1,000.5", 1000.5), ("1_000", 1000.0), ("2e-3", 0.002), (" 13 ", 13.0),
+                                         (7, 7.0), (0.5, 0.5)])
+def test_numbers_are_read_with_a_decimal_point_or_comma(text, value):
+    assert parse_number(text) == (pytest.approx(value), False)
+
+
+@pytest.mark.parametrize("text, value", [("88 %", 88.0), ("88%", 88.0), ("87,5 %", 87.5), ("0.5%", 0.5)])
+def test_percentages_are_read_and_marked_as_percentages(text, value):
+    assert parse_number(text) == (pytest.approx(value), True)
+
+
+@pytest.mark.parametrize("text, why", [("1,000", "1000 (a thousands comma) or 1.000 (a decimal comma)"),
+                                       ("12,345", "12345 (a thousands comma) or 12.345"),
+                                       ("1.000,5", "could not read a number"), ("0.8.8", "could not read"),
+                                       ("abc", "could not read"), ("1 000", "could not read"), ("nan", "could not read"),
+                                       ("True", "could not read"), ("1e999", "could not read"),
+                                       (float("inf"), "could not read")])
+def test_numbers_that_could_mean_two_things_or_nothing_are_not_read(text, why):
+    with pytest.raises(ValueError, match=re.escape(why)):
+        parse_number(text)
+
+
+def test_a_decimal_comma_is_read_as_a_learner_means_it_never_too_high():
+    loss, batches = question("03-initial-loss"), question("01-batches-per-epoch")
+    assert grade(loss, "1,1").status == CORRECT and grade(loss, "1,10").status == CORRECT
+    assert "smaller" in grade(batches, "12,5").message      # 12.5, a known mistake, not 125
+    ambiguous = grade(batches, "1,300")
+    assert ambiguous.status == NOT_ATTEMPTED and "1300" in ambiguous.message and "1.300" in ambiguous.message
+    assert grade(batches, "a dozen").status == NOT_ATTEMPTED
+
+
+def test_a_fraction_question_reads_percentages_and_asks_for_a_fraction():
+    recall = question("04-recall")
+    assert recall.fraction and recall.answer == 0.88
+    assert grade(recall, "0,88").status == CORRECT and grade(recall, "88 %").status == CORRECT
+    assert grade(recall, "88%").status == CORRECT
+    assert "precision" in grade(recall, "83 %").message
+    assert grade(recall, "50 %").message == "too low."
+    not_a_fraction = grade(recall, "88")
+    assert not_a_fraction.status == NOT_ATTEMPTED and "between 0 and 1" in not_a_fraction.message
+    assert "0.88" not in not_a_fraction.message
+
+
+def test_a_percentage_where_a_plain_number_is_asked_is_not_read():
+    batches = question("01-batches-per-epoch")
+    result = grade(batches, "13 %")
+    assert result.status == NOT_ATTEMPTED and "without %" in result.message
 
 
 def test_multiple_choice_names_a_wrong_pick_or_counts_what_is_missing():
@@ -59,9 +117,27 @@ def test_multiple_choice_names_a_wrong_pick_or_counts_what_is_missing():
     right = {i for i, o in enumerate(q.options) if o.correct}
     wrong = next(i for i, o in enumerate(q.options) if not o.correct)
     assert grade(q, right).status == CORRECT
-    assert q.options[wrong].text in grade(q, right | {wrong}).message
+    message = grade(q, right | {wrong}).message
+    assert q.options[wrong].text in message and message.startswith(f"{'ABCD'[wrong]} (")
     assert "1 more option(s)" in grade(q, {min(right)}).message
     assert grade(q, set()).status == NOT_ATTEMPTED
+    letters = ", ".join("ABCD"[i] for i in sorted(right))
+    assert grade(q, letters).status == CORRECT and grade(q, letters.lower()).status == CORRECT
+    assert grade(q, list(right)).status == CORRECT
+
+
+def test_a_choice_that_names_no_option_is_not_attempted_never_another_option():
+    q = seed_question()
+    right = [o.correct for o in q.options].index(True)
+    assert grade(q, "ABCD"[right]).status == CORRECT and grade(q, "abcd"[right]).status == CORRECT
+    assert grade(q, right).status == CORRECT
+    for answer in (7, 4, -1, "E", "Z", "AB", "2", 1.0, True, [right]):
+        result = grade(q, answer)
+        assert result.status == NOT_ATTEMPTED, answer
+        assert "A to D" in result.message and "0 to 3" in result.message
+    multi = next(q for q in load_bank("01_input_shaping").questions if q.type == "multiple")
+    for answer in ({0, 7}, {-1}, 2, "A, X", {"A", 2.5}):
+        assert grade(multi, answer).status == NOT_ATTEMPTED, answer
 
 
 def test_a_card_is_self_marked_not_graded():
@@ -95,7 +171,15 @@ def test_objective_breakdown_counts_and_points_to_the_section():
     questions = draw_course_test(BANKS, seed=0)
     right = {questions[0].id: True}
     table = objective_breakdown(BANKS, questions, right)
-    assert table["asked"].sum() == 10 and table["right"].sum() == 1
-    revisit = table.loc[table["right"] < table["asked"], "revisit"]
-    assert revisit.str.contains("§").all()
-    assert (table.loc[table["right"] == table["asked"], "revisit"] == "").all()
+    assert table["answered"].sum() == 1 and table["right"].sum() == 1 and table["to answer"].sum() == 9
+    assert (table["revisit"] == "").all(), "nothing answered wrongly, so nothing to revisit"
+
+
+def test_objective_breakdown_scores_only_answered_questions():
+    questions = draw_course_test(BANKS, seed=0)
+    first, second = questions[0], next(q for q in questions if q.objective != questions[0].objective)
+    table = objective_breakdown(BANKS, questions, {first.id: True, second.id: False})
+    assert table["answered"].sum() == 2 and table["right"].sum() == 1 and table["to answer"].sum() == 8
+    revisit = table.loc[table["revisit"] != "", "revisit"].tolist()
+    assert len(revisit) == 1 and revisit[0].startswith(second.notebook) and "§" in revisit[0]
+    assert (table.loc[table["answered"] == 0, "revisit"] == "").all(), "an unanswered question is not a wrong one"

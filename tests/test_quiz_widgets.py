@@ -1,9 +1,16 @@
-"""The quiz widgets, driven as a learner drives them: click, type, read the feedback."""
+"""The quiz widgets, driven as a learner drives them: choose, type, press Check or Enter, read the feedback.
+
+No kernel and no browser: setting a control's trait is what a click or an arrow key sends from the page,
+`_handle_custom_msg` is how the page's Enter arrives, and `button.click()` runs the handlers. The browser
+side (one radio group, arrow keys, focus ring, widths) is checked in tests/test_jupyterlab.py.
+"""
 
 import pytest
 
 from rnn_lesson.course import progress_store
 from rnn_lesson.course.lessons import LESSONS
+from rnn_lesson.course.quiz.controls import AnswerBox, FeedbackLine, OptionGroup
+from rnn_lesson.course.quiz.static import options_html
 from rnn_lesson.course.quiz.widgets import course_test, review_cards, show_quiz
 
 
@@ -12,33 +19,83 @@ def fresh_progress(tmp_path, monkeypatch):
     monkeypatch.setenv(progress_store.ENV_VAR, str(tmp_path / "progress.json"))
 
 
+def view_of(quiz, question_id):
+    return next(v for v in quiz.views if v.question.id == question_id)
+
+
+def press_enter(control, **answer):
+    """What the page sends when Enter is pressed in an option group or a text box: the answer with it."""
+    control._handle_custom_msg({"event": "submit", "state": answer}, [])
+
+
 @pytest.mark.parametrize("lesson", LESSONS, ids=lambda l: l.notebook)
 def test_every_lesson_quiz_shows_its_questions_but_no_cards(lesson):
     quiz = show_quiz(lesson.notebook)
     assert len(quiz.views) >= 3 and all(q.type != "card" for q in quiz.questions)
+    assert "rnn-quiz" in quiz._dom_classes
+    for number, view in enumerate(quiz.views, start=1):
+        assert "rnn-quiz-question" in view._dom_classes
+        assert isinstance(view.feedback, FeedbackLine)
+        if view.question.options:
+            assert isinstance(view.input, OptionGroup) and view.input.multiple == (view.question.type == "multiple")
+            assert view.input.options == [o.text for o in view.question.options], "the bank's order, for everyone"
+            assert view.input.legend.startswith(f"Answer to question {number} (")
+        else:
+            assert isinstance(view.input, AnswerBox) and f"question {number}" in view.input.label
 
 
 def test_quiz_widget_wrong_then_right_with_score_and_progress():
     quiz = show_quiz("02_the_rnn_layer")
-    view = next(v for v in quiz.views if v.question.id == "02-seed-output-shape")
+    view = view_of(quiz, "02-seed-output-shape")
     options = [o.text for o in view.question.options]
     view.check_button.click()
     assert "Not attempted" in view.feedback.value
-    view.input.index = options.index("(10, 1000, 8)")  # what a keyboard arrow-key choice also sets
+    view.input.index = options.index("(10, 1000, 8)")  # what a click or an arrow key in the group sets
     view.check_button.click()
     assert "Not quite" in view.feedback.value and quiz.score.value.startswith("Score: 0 of")
     view.input.index = options.index("(1000, 10, 8)")
     view.check_button.click()
     assert "Correct" in view.feedback.value and quiz.score.value.startswith("Score: 1 of")
+    assert "(1 answered)" in quiz.score.value
     recorded = progress_store.load_progress()["notebooks"]["02_the_rnn_layer"]["quiz"]
     assert recorded == {"02-seed-output-shape": True}
 
 
-def test_reveal_shows_the_answer_and_explanations():
+def test_feedback_is_cleared_as_soon_as_the_answer_changes():
     quiz = show_quiz("02_the_rnn_layer")
-    view = next(v for v in quiz.views if v.question.id == "02-seed-output-shape")
+    view = view_of(quiz, "02-seed-output-shape")
+    view.input.index = 0
+    view.check_button.click()
+    assert "Not quite" in view.feedback.value
+    view.input.index = 1
+    assert view.feedback.value == "" and view.result is None
     view.reveal_button.click()
-    assert "(1000, 10, 8)" in view.feedback.value and "batch_first" in view.feedback.value
+    assert "Answer:" in view.feedback.value
+    view.input.index = 2
+    assert view.feedback.value == ""
+    typed = view_of(quiz, "02-parameter-count")
+    typed.input.value = "112"
+    typed.check_button.click()
+    assert "two bias vectors" in typed.feedback.value
+    typed.input.value = "1120"   # one more keystroke
+    assert typed.feedback.value == ""
+
+
+def test_enter_checks_the_answer_it_brings():
+    quiz = show_quiz("01_input_shaping")
+    typed = view_of(quiz, "01-layout-default")
+    press_enter(typed.input, value="(10, 1000, 5)")
+    assert typed.input.value == "(10, 1000, 5)" and "Correct" in typed.feedback.value
+    press_enter(typed.input, value="(1000, 10, 5)")
+    assert "batch_first layout" in typed.feedback.value
+    choice = view_of(quiz, "01-why-order")
+    right = [o.correct for o in choice.question.options].index(True)
+    press_enter(choice.input, index=right, indices=[])
+    assert choice.input.index == right and "Correct" in choice.feedback.value
+    multi = view_of(quiz, "01-unbatched-true")
+    press_enter(multi.input, index=None, indices=[i for i, o in enumerate(multi.question.options) if o.correct])
+    assert "Correct" in multi.feedback.value
+    assert quiz.score.value.startswith("Score: 3 of")
 
 
 def test_typed_and_multiple_answers_through_the_widget():
@@ -48,37 +105,71 @@ def test_typed_and_multiple_answers_through_the_widget():
     shape_view.check_button.click()
     assert "Correct" in shape_view.feedback.value
     multi = next(v for v in quiz.views if v.question.type == "multiple")
-    for box, option in zip(multi.input.children, multi.question.options):
-        box.value = option.correct
+    right = [i for i, o in enumerate(multi.question.options) if o.correct]
+    multi.input.indices = right[:1]
+    multi.check_button.click()
+    assert "1 more option(s)" in multi.feedback.value
+    multi.input.indices = right
+    assert multi.feedback.value == ""
     multi.check_button.click()
     assert "Correct" in multi.feedback.value
 
 
-def test_quiz_carries_a_static_html_copy_with_folded_answers():
+def test_a_number_typed_with_a_decimal_comma_or_as_a_percentage():
+    quiz = show_quiz("04_prediction")
+    recall = view_of(quiz, "04-recall")
+    assert "%" in recall.input.placeholder
+    for typed in ("0,88", "88 %"):
+        recall.input.value = typed
+        recall.check_button.click()
+        assert "Correct" in recall.feedback.value, typed
+    recall.input.value = "88"
+    recall.check_button.click()
+    assert "Not attempted" in recall.feedback.value and "between 0 and 1" in recall.feedback.value
+
+
+def test_reveal_shows_the_lettered_answer_and_why_each_option_is_right_or_wrong():
+    quiz = show_quiz("02_the_rnn_layer")
+    view = view_of(quiz, "02-seed-output-shape")
+    view.reveal_button.click()
+    letter = "ABCD"[[o.correct for o in view.question.options].index(True)]
+    assert f"Answer:</strong> {letter}. (1000, 10, 8)" in view.feedback.value
+    assert view.feedback.value.count("<b>wrong</b>") == 3 and "batch_first" in view.feedback.value
+
+
+def test_quiz_carries_a_static_html_copy_with_lettered_options_and_folded_answers():
     quiz = show_quiz("02_the_rnn_layer")
     bundle = quiz._repr_mimebundle_()
     assert "application/vnd.jupyter.widget-view+json" in bundle
-    assert bundle["text/html"].count("<details>") == len(quiz.questions)
-    assert "nn.RNN(5, 8, batch_first=True)" in bundle["text/html"]
+    page = bundle["text/html"]
+    assert page.count("<details>") == len(quiz.questions)
+    assert "nn.RNN(5, 8, batch_first=True)" in page
+    for q in quiz.questions:
+        if q.options:
+            assert options_html(q) in page and "<b>A.</b>" in options_html(q)
+    assert " id=" not in page and "<input" not in page, "no ids to clash and no unlabelled controls"
     assert len(bundle["text/plain"]) < 120
 
 
-def test_course_test_shows_a_breakdown_by_objective():
+def test_course_test_breakdown_scores_only_answered_questions():
     quiz = course_test(seed=0)
-    view = quiz.views[0]
-    q = view.question
-    if q.type == "single":
-        view.input.index = [o.correct for o in q.options].index(False)
-    elif q.type == "multiple":
-        view.input.children[[o.correct for o in q.options].index(False)].value = True
-    else:
-        view.input.value = "(1, 2, 3, 4, 5)" if q.type == "shape" else "-99999"
-    view.check_button.click()
-    assert "By objective" in quiz.breakdown.value and "§" in quiz.breakdown.value
+    choice_views = [v for v in quiz.views if v.question.type == "single"]
+    wrong_view, right_view = choice_views[0], next(v for v in choice_views[1:]
+                                                   if v.question.objective != choice_views[0].question.objective)
+    wrong_view.input.index = [o.correct for o in wrong_view.question.options].index(False)
+    wrong_view.check_button.click()
+    right_view.input.index = [o.correct for o in right_view.question.options].index(True)
+    right_view.check_button.click()
+    breakdown = quiz.breakdown.value
+    assert "By objective" in breakdown and "8 of 10 questions still to answer" in breakdown
+    assert breakdown.count("§") == 1, "only the objective answered wrongly is to revisit"
+    assert quiz.score.value == "Score: 1 of 10 correct (2 answered)"
 
 
 def test_review_cards_remember_not_yet():
     cards = review_cards()
+    assert "rnn-quiz" in cards._dom_classes
+    assert {cards.got_it.button_style, cards.not_yet.button_style} <= {"", "primary"}, "AA contrast styles only"
     first = cards.cards[0]
     cards.reveal_button.click()
     assert cards.answer.value and not cards.got_it.disabled
@@ -95,3 +186,11 @@ def test_review_cards_end_after_the_last_card():
         cards.reveal_button.click()
         cards.got_it.click()
     assert "All cards reviewed" in cards.prompt.value and cards.reveal_button.disabled
+
+
+def test_controls_carry_their_page_code_and_the_course_css():
+    for control in (OptionGroup(), AnswerBox(), FeedbackLine()):
+        assert "export default" in control._esm and ".rnn-quiz" in control._css
+    assert 'role", "status"' in FeedbackLine()._esm
+    group = OptionGroup()._esm
+    assert "name," in group and "stopPropagation" in group and "fieldset" in group

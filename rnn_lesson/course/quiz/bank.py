@@ -1,6 +1,7 @@
 """Question banks: one TOML file per lesson in `data/quizzes/`, read into plain dataclasses.
 
-The banks are data, edited without Python; `load_bank("02_the_rnn_layer")` reads one.
+The banks are data, edited without Python; `load_bank("02_the_rnn_layer")` reads one. Options keep
+the order of the file and are lettered A, B, C, … in it, so every learner sees the same "option C".
 """
 
 from __future__ import annotations
@@ -14,6 +15,12 @@ from rnn_lesson.course.paths import QUIZ_DIR
 
 TYPES = ("single", "multiple", "shape", "number", "card")
 DIFFICULTIES = ("easy", "medium", "hard")
+LETTERS = "ABCDEFGH"   # option 0 is A, option 1 is B, …
+
+
+def option_letter(index: int) -> str:
+    """The letter learners see for an option: 0 -> "A", 2 -> "C"."""
+    return LETTERS[index]
 
 
 @dataclass
@@ -26,7 +33,8 @@ class Option:
 @dataclass
 class Question:
     """One question of a bank. `answer` is a shape (tuple), a number or a card's answer text;
-    `mistakes` maps typical wrong shapes or numbers to the misconception behind them."""
+    `mistakes` maps typical wrong shapes or numbers to the misconception behind them; `fraction`
+    marks a number question whose answer lies in [0, 1], so that "88 %" is read as 0.88."""
 
     id: str
     notebook: str
@@ -39,6 +47,7 @@ class Question:
     tolerance: float = 0.0
     explanation: str = ""
     mistakes: dict = field(default_factory=dict)
+    fraction: bool = False
 
 
 @dataclass
@@ -76,8 +85,11 @@ def question_from_toml(raw: dict, notebook: str) -> Question:
         answer = tuple(answer)
     mistakes = {(tuple(m["answer"]) if isinstance(m["answer"], list) else m["answer"]): m["explanation"]
                 for m in raw.get("mistakes", [])}
+    if len(options) > len(LETTERS):
+        raise ValueError(f"question {raw['id']}: {len(options)} options; at most {len(LETTERS)} (A to H).")
     return Question(raw["id"], notebook, raw["type"], raw["prompt"], raw["difficulty"], raw["objective"],
-                    options, answer, float(raw.get("tolerance", 0)), raw.get("explanation", ""), mistakes)
+                    options, answer, float(raw.get("tolerance", 0)), raw.get("explanation", ""), mistakes,
+                    bool(raw.get("fraction", False)))
 
 
 def load_all_banks(folder: Path = QUIZ_DIR) -> list[Bank]:

@@ -7,13 +7,15 @@ objective are here too.
 
 from __future__ import annotations
 
+import math
 import random
 import re
+from numbers import Integral
 
 import pandas as pd
 
 from rnn_lesson.course.feedback import CORRECT, INCORRECT, NOT_ATTEMPTED, Result
-from rnn_lesson.course.quiz.bank import Bank, Question
+from rnn_lesson.course.quiz.bank import LETTERS, Bank, Question, option_letter
 
 
 def parse_shape(text: object) -> tuple[int, ...] | None:
@@ -28,11 +30,55 @@ def parse_shape(text: object) -> tuple[int, ...] | None:
     return tuple(int(v) for v in re.findall(r"\d+", text))
 
 
-def parse_number(text: object) -> float | None:
-    try:
-        return float(str(text).replace(",", "").replace("_", "").strip())
-    except ValueError:
+PLAIN_NUMBER = r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?"
+
+
+def parse_number(text: object) -> tuple[float, bool]:
+    """Read a number as people type it: `13`, `0.88`, `2e-3`; a decimal comma `0,88` or `1,1`;
+    thousands `1,000,000` or `1,000.5`; a percentage `88 %`. Returns (value, written as a percentage):
+    `"88 %"` gives (88.0, True). Raises ValueError saying why for text that is not one number, and for
+    `1,000`, which could be one thousand or 1.0 written with a decimal comma."""
+    written = str(text).strip()
+    if isinstance(text, (int, float)) and not isinstance(text, bool) and math.isfinite(text):
+        return float(text), False
+    body = written.removesuffix("%").strip().replace("_", "")
+    if re.fullmatch(r"[+-]?[1-9]\d{0,2},\d{3}", body):
+        whole, part = body.split(",")
+        raise ValueError(f"{written!r} could be {whole}{part} (a thousands comma) or {whole}.{part} "
+                         f"(a decimal comma); write {whole}{part} or {whole}.{part}.")
+    if re.fullmatch(r"[+-]?[1-9]\d{0,2}(,\d{3})+(\.\d+)?", body):  # 1,000,000 or 1,000.5: thousands
+        body = body.replace(",", "")
+    elif re.fullmatch(r"[+-]?\d*,\d+", body):                 # 0,88 or 1,1: a decimal comma
+        body = body.replace(",", ".")
+    if not re.fullmatch(PLAIN_NUMBER, body) or not math.isfinite(float(body)):
+        raise ValueError(f"could not read a number from {written!r}; write digits with a decimal point, "
+                         "like 12 or 0.5.")
+    return float(body), written.endswith("%")
+
+
+def option_index(question: Question, choice: object) -> int | None:
+    """The index of the option a choice names: an index (0 is the first option) or a letter ("A", "c").
+    None if it names no option of this question (7 of 4 options, -1, "Z", 1.0, True)."""
+    if isinstance(choice, str) and re.fullmatch(r"\s*[A-Za-z]\s*", choice):
+        choice = LETTERS.find(choice.strip().upper())
+    if isinstance(choice, bool) or not isinstance(choice, Integral):
         return None
+    return int(choice) if 0 <= choice < len(question.options) else None
+
+
+def option_indices(question: Question, answer: object) -> set[int] | None:
+    """The options a "select all" answer names: indices or letters, as a collection or as text like
+    "A, C". None if any item names no option."""
+    items = re.findall(r"[^\s,;]+", answer) if isinstance(answer, str) else answer
+    if not isinstance(items, (list, tuple, set, frozenset)):
+        return None
+    indices = [option_index(question, item) for item in items]
+    return None if None in indices else set(indices)
+
+
+def which_options(question: Question) -> str:
+    last = len(question.options) - 1
+    return f"name options by letter, A to {option_letter(last)} (or by index, 0 to {last})"
 
 
 def is_blank(answer: object) -> bool:
@@ -40,15 +86,22 @@ def is_blank(answer: object) -> bool:
 
 
 def grade(question: Question, answer: object) -> Result:
-    """Check one answer. single: an option index; multiple: option indices; shape: text or a tuple;
-    number: text or a number. A wrong answer's message names the misconception, not the answer."""
+    """Check one answer. single: an option's index or letter (2 or "C"); multiple: a collection of
+    them ({0, 2} or "A, C"); shape: text or a tuple; number: text or a number. A wrong answer's message
+    names the misconception, not the answer; an answer that names no option is not attempted."""
     if is_blank(answer):
         return Result(NOT_ATTEMPTED, "choose or type an answer, then press Check.")
     if question.type == "single":
-        option = question.options[int(answer)]
+        index = option_index(question, answer)
+        if index is None:
+            return Result(NOT_ATTEMPTED, f"{answer!r} is not one option: {which_options(question)}.")
+        option = question.options[index]
         return Result(CORRECT if option.correct else INCORRECT, option.explanation)
     if question.type == "multiple":
-        return grade_multiple(question, set(answer))
+        indices = option_indices(question, answer)
+        if indices is None:
+            return Result(NOT_ATTEMPTED, f"{answer!r} does not name options: {which_options(question)}.")
+        return grade_multiple(question, indices)
     if question.type == "shape":
         return grade_shape(question, answer)
     if question.type == "number":
@@ -57,9 +110,10 @@ def grade(question: Question, answer: object) -> Result:
 
 
 def grade_multiple(question: Question, chosen: set[int]) -> Result:
-    wrong = [question.options[i] for i in sorted(chosen) if not question.options[i].correct]
+    wrong = [i for i in sorted(chosen) if not question.options[i].correct]
     if wrong:
-        return Result(INCORRECT, f"“{wrong[0].text}” does not belong: {wrong[0].explanation}")
+        option = question.options[wrong[0]]
+        return Result(INCORRECT, f"{option_letter(wrong[0])} (“{option.text}”) does not belong: {option.explanation}")
     missing = sum(1 for i, o in enumerate(question.options) if o.correct and i not in chosen)
     if missing:
         return Result(INCORRECT, f"all you chose is right, but {missing} more option(s) also apply.")
@@ -82,9 +136,18 @@ def grade_shape(question: Question, answer: object) -> Result:
 
 
 def grade_number(question: Question, answer: object) -> Result:
-    value = parse_number(answer)
-    if value is None:
-        return Result(NOT_ATTEMPTED, f"could not read a number from {str(answer)!r}.")
+    try:
+        value, percent = parse_number(answer)
+    except ValueError as error:
+        return Result(NOT_ATTEMPTED, str(error))
+    if percent and not question.fraction:
+        return Result(NOT_ATTEMPTED, f"{str(answer).strip()!r} is a percentage; this question wants a plain "
+                                     "number, without %.")
+    if percent:
+        value /= 100
+    elif question.fraction and not 0 <= value <= 1:
+        return Result(NOT_ATTEMPTED, f"{value:g} is not a fraction between 0 and 1; write a fraction like 0.5 "
+                                     "or a percentage like 50 %.")
     if abs(value - float(question.answer)) <= question.tolerance:
         return Result(CORRECT, question.explanation)
     for mistake, explanation in question.mistakes.items():
@@ -113,20 +176,25 @@ def order_cards(cards: list[Question], seen: dict[str, str]) -> list[Question]:
     return sorted(cards, key=lambda card: rank[seen.get(card.id)])
 
 
-def objective_breakdown(banks: list[Bank], questions: list[Question], correct: dict[str, bool]):
-    """Per learning objective: how many of its questions were answered correctly, and where to revisit.
+def objective_breakdown(banks: list[Bank], questions: list[Question], answered: dict[str, bool]) -> pd.DataFrame:
+    """Per learning objective, over the answered questions only: how many were right, how many of its
+    questions are still to answer, and the section to revisit where an answer was wrong.
 
-    correct: question id -> answered correctly. Returns a pandas DataFrame.
+    answered: question id -> answered correctly, for the questions checked so far; the others count as
+    "to answer", never as wrong. Returns a DataFrame with one row per objective and the columns
+    objective, right, answered, to answer, revisit.
     """
     objectives = {(b.notebook, o.id): o for b in banks for o in b.objectives.values()}
     rows: dict[tuple[str, str], dict] = {}
     for q in questions:
         objective = objectives[(q.notebook, q.objective)]
-        row = rows.setdefault((q.notebook, q.objective), {"objective": objective.text, "right": 0, "asked": 0,
-                                                          "revisit": f"{q.notebook}, § {objective.section}"})
-        row["asked"] += 1
-        row["right"] += bool(correct.get(q.id))
-    table = pd.DataFrame(rows.values(), columns=["objective", "right", "asked", "revisit"])
-    table["revisit"] = [r if right < asked else "" for r, right, asked in
-                        zip(table["revisit"], table["right"], table["asked"])]
+        row = rows.setdefault((q.notebook, q.objective), {
+            "objective": objective.text, "right": 0, "answered": 0, "to answer": 0,
+            "revisit": f"{q.notebook}, § {objective.section}"})
+        row["answered"] += q.id in answered
+        row["right"] += bool(answered.get(q.id))
+        row["to answer"] += q.id not in answered
+    table = pd.DataFrame(rows.values(), columns=["objective", "right", "answered", "to answer", "revisit"])
+    table["revisit"] = [r if right < done else "" for r, right, done in
+                        zip(table["revisit"], table["right"], table["answered"])]
     return table

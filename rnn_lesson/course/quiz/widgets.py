@@ -1,8 +1,14 @@
-"""The quiz as learners see it in JupyterLab: ipywidgets around the plain `grade` function.
+"""The quiz as learners see it in JupyterLab: widgets around the plain `grade` function.
 
-Choose or type an answer, press Check, read the feedback in words; retry as often as you
-like; "Show answer" reveals the answer and its explanation. Everything is reachable with
-Tab, Space and Enter. Static readers (GitHub, nbviewer) see an HTML copy instead.
+Choose or type an answer, press Check (or Enter), read the feedback in words; retry as often as you
+like; "Show answer" reveals the answer and why each option is right or wrong. Changing the answer
+clears the old feedback. The options are one group (Tab reaches it, the arrow keys choose) lettered
+A, B, C, … as in the bank. Static readers (GitHub, nbviewer) see an HTML copy instead.
+
+Page structure, which the browser test relies on: the quiz is `.rnn-quiz`; each question is
+`.rnn-quiz-question` holding a `fieldset` of `label`s with `input[type=radio]` or
+`input[type=checkbox]` (or a labelled text box), the buttons "Check" and "Show answer", and a
+feedback line with role="status".
 """
 
 from __future__ import annotations
@@ -12,58 +18,65 @@ import html
 import ipywidgets as widgets
 
 from rnn_lesson.course import progress_store
-from rnn_lesson.course.feedback import NOT_ATTEMPTED, Result
+from rnn_lesson.course.feedback import COLOURS, HEADLINES, NOT_ATTEMPTED, Result
 from rnn_lesson.course.quiz.bank import Question, load_all_banks, load_bank
+from rnn_lesson.course.quiz.controls import AnswerBox, FeedbackLine, OptionGroup
 from rnn_lesson.course.quiz.grading import draw_course_test, grade, objective_breakdown, order_cards
-from rnn_lesson.course.quiz.static import answer_text, markdown, static_html
+from rnn_lesson.course.quiz.static import HOW_TO_ANSWER, answer_text, explanations_html, markdown, static_html
 
 
-def answer_input(question: Question) -> widgets.Widget:
-    """The input for a question type: radio buttons, check boxes or a text box."""
-    if question.type == "single":
-        return widgets.RadioButtons(options=[o.text for o in question.options], value=None,
-                                    layout=widgets.Layout(width="auto"))
-    if question.type == "multiple":
-        return widgets.VBox([widgets.Checkbox(description=o.text, value=False, indent=False)
-                             for o in question.options])
-    placeholder = "e.g. (1000, 10, 8)" if question.type == "shape" else "a number"
-    return widgets.Text(placeholder=placeholder, description="Answer:")
+def answer_input(question: Question, number: int) -> OptionGroup | AnswerBox:
+    """The input for a question type: a group of radio buttons or check boxes, or a text box."""
+    if question.type in ("single", "multiple"):
+        return OptionGroup(options=[o.text for o in question.options], multiple=question.type == "multiple",
+                           legend=f"Answer to question {number} ({HOW_TO_ANSWER[question.type]}):")
+    if question.type == "shape":
+        placeholder = "e.g. (1000, 10, 8)"
+    else:
+        placeholder = "e.g. 0.25 or 25 %" if question.fraction else "e.g. 7 or 0.25"
+    return AnswerBox(placeholder=placeholder, label=f"Answer to question {number} ({HOW_TO_ANSWER[question.type]}):")
+
+
+def result_html(result: Result) -> str:
+    """A result as the feedback line shows it: the verdict in words, then why (never colour alone)."""
+    return (f'<div style="border-left: 4px solid {COLOURS[result.status]}; padding-left: 8px">'
+            f"<strong>{HEADLINES[result.status]}:</strong> {html.escape(result.message)}</div>")
 
 
 class QuestionView(widgets.VBox):
-    """One question: prompt, input, Check and Show answer buttons, and the feedback line."""
+    """One question: prompt, options or text box, Check and Show answer buttons, and the feedback line."""
 
     def __init__(self, question: Question, number: int, on_checked=None):
         self.question, self.on_checked, self.result = question, on_checked, None
-        self.input = answer_input(question)
-        self.check_button = widgets.Button(description="Check", button_style="primary", tooltip="Check my answer")
+        self.input = answer_input(question, number)
+        self.check_button = widgets.Button(description="Check", button_style="primary",
+                                           tooltip="Check my answer (Enter does it too)")
         self.reveal_button = widgets.Button(description="Show answer", tooltip="Show the answer and why")
-        self.feedback = widgets.HTML()
+        self.feedback = FeedbackLine()
         self.check_button.on_click(self.check)
         self.reveal_button.on_click(self.reveal)
-        header = widgets.HTML(f"<b>Question {number}</b> <small>({question.difficulty})</small>"
-                              + markdown(question.prompt))
+        self.input.on_submit(self.check)
+        self.input.observe(self.answer_changed, names=list(self.input.answer_traits))
+        header = widgets.HTML(f"<p><b>Question {number}</b> · {question.difficulty}</p>" + markdown(question.prompt))
         super().__init__([header, self.input, widgets.HBox([self.check_button, self.reveal_button]), self.feedback])
+        self.add_class("rnn-quiz-question")
 
-    def answer(self) -> object:
-        if self.question.type == "single":
-            return self.input.index
-        if self.question.type == "multiple":
-            return {i for i, box in enumerate(self.input.children) if box.value}
-        return self.input.value
+    def answer_changed(self, _change=None) -> None:
+        """A new answer makes the old feedback wrong: clear it until Check is pressed again."""
+        self.result = None
+        if self.feedback.value:
+            self.feedback.value = ""
 
     def check(self, _button=None) -> Result:
-        self.result = grade(self.question, self.answer())
-        self.feedback.value = self.result._repr_html_()
+        self.result = grade(self.question, self.input.answer())
+        self.feedback.value = result_html(self.result)
         if self.result.status != NOT_ATTEMPTED and self.on_checked:
             self.on_checked(self.question, bool(self.result))
         return self.result
 
     def reveal(self, _button=None) -> None:
         q = self.question
-        why = "".join(f"<li>{html.escape(o.text)}: {markdown(o.explanation)}</li>" for o in q.options)
-        self.feedback.value = (f"<div role='status'><strong>Answer:</strong> {html.escape(answer_text(q))}"
-                               + (f"<ul>{why}</ul>" if why else markdown(q.explanation)) + "</div>")
+        self.feedback.value = f"<p><strong>Answer:</strong> {html.escape(answer_text(q))}</p>" + explanations_html(q)
 
 
 class QuizWidget(widgets.VBox):
@@ -76,9 +89,10 @@ class QuizWidget(widgets.VBox):
         self.breakdown = widgets.HTML()
         self.views = [QuestionView(q, i + 1, self.checked) for i, q in enumerate(questions)]
         super().__init__([widgets.HTML(f"<h3>{html.escape(title)}</h3>"), *self.views, self.score, self.breakdown])
+        self.add_class("rnn-quiz")
 
     def score_text(self) -> str:
-        return f"Score: {sum(self.correct.values())} of {len(self.questions)} correct"
+        return f"Score: {sum(self.correct.values())} of {len(self.questions)} correct ({len(self.correct)} answered)"
 
     def checked(self, question: Question, correct: bool) -> None:
         self.correct[question.id] = self.correct.get(question.id, False) or correct
@@ -86,7 +100,10 @@ class QuizWidget(widgets.VBox):
         progress_store.record_quiz_answer(question.notebook, question.id, correct)
         if self.breakdown_banks is not None:
             table = objective_breakdown(self.breakdown_banks, self.questions, self.correct)
-            self.breakdown.value = "<p><b>By objective</b></p>" + table.to_html(index=False)
+            left = len(self.questions) - len(self.correct)
+            status = f"{left} of {len(self.questions)} questions still to answer" if left else "all answered"
+            self.breakdown.value = (f"<p><b>By objective</b>, over the questions you have answered ({status}):</p>"
+                                    + table.to_html(index=False))
 
     def _repr_mimebundle_(self, **kwargs) -> dict:
         bundle = super()._repr_mimebundle_(**kwargs)
@@ -114,14 +131,15 @@ class ReviewCards(widgets.VBox):
     def __init__(self, cards: list[Question]):
         seen = progress_store.load_progress().get("cards", {})
         self.cards, self.position = order_cards(cards, seen), 0
-        self.prompt, self.answer = widgets.HTML(), widgets.HTML()
+        self.prompt, self.answer = widgets.HTML(), FeedbackLine()
         self.reveal_button = widgets.Button(description="Show answer")
-        self.got_it = widgets.Button(description="Got it", button_style="success", disabled=True)
-        self.not_yet = widgets.Button(description="Not yet", button_style="warning", disabled=True)
+        self.got_it = widgets.Button(description="Got it", button_style="primary", disabled=True)
+        self.not_yet = widgets.Button(description="Not yet", disabled=True)
         self.reveal_button.on_click(self.reveal)
         self.got_it.on_click(lambda _: self.mark(True))
         self.not_yet.on_click(lambda _: self.mark(False))
         super().__init__([self.prompt, self.answer, widgets.HBox([self.reveal_button, self.got_it, self.not_yet])])
+        self.add_class("rnn-quiz")
         self.show()
 
     def show(self) -> None:
