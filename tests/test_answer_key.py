@@ -16,6 +16,9 @@ def test_answer_key_holds_every_lesson_solution_and_answer():
     assert all(f"(`{lesson.notebook}`)" in key for lesson in LESSONS)
     assert "02-seed-output-shape" in key and "`(1000, 10, 8)`: right" in key
     assert lesson01.q3.solution_code.strip() in key
+    assert lesson01.q3.right_answers[0].strip() in key, "the other right answers are listed"
+    wrong = lesson01.q3.wrong_answers[0]
+    assert f"# says: {', '.join(wrong.words())}\n{wrong.code.strip()}" in key, "so are the wrong ones, with their words"
 
 
 def test_instructor_guide_has_schedules_and_setup_email():

@@ -1,10 +1,10 @@
-"""The pieces every exercise is built from: `Result`, comparing values, comparing functions."""
+"""The pieces every exercise is built from: `Result`, stepped hints, comparing values, comparing functions."""
 
 import pytest
 import torch
 
-from rnn_lesson.course.exercises.framework import compare_functions, compare_values, difference
-from rnn_lesson.course.feedback import CORRECT, INCORRECT, NOT_ATTEMPTED, Result, correct
+from rnn_lesson.course.exercises.compare import KnownMistake, compare_functions, compare_values, difference
+from rnn_lesson.course.feedback import CORRECT, INCORRECT, NOT_ATTEMPTED, Result, correct, hint_text
 
 
 def test_result_statuses_and_display():
@@ -47,3 +47,25 @@ def test_compare_functions_on_stubs_errors_and_non_functions():
     raised = compare_functions(lambda t: t.permute(1, 0), abs, inputs)
     assert raised.status == INCORRECT and "raised RuntimeError" in raised.message
     assert compare_functions(lambda t: t.abs(), torch.abs, lambda g: (torch.randn(3, generator=g),)).status == CORRECT
+
+
+def test_difference_shows_numbers_as_numbers():
+    assert difference("115", 115) == "your tensor is '115', a str; expected a number, 115."
+    assert difference(torch.tensor(2.0), torch.tensor(1.0), name="loss") == "loss is 2.0000; expected 1.0000."
+    counts = difference(torch.tensor([[1, 2]]), torch.tensor([[1, 3]]))
+    assert "at index (0, 1) it holds 2 where 3 was expected" in counts
+
+
+def test_compare_functions_names_the_idea_of_a_known_mistake():
+    mistakes = [KnownMistake(lambda t: t * 2, "That doubles."), KnownMistake(lambda t: -t, "That negates.")]
+    result = compare_functions(lambda t: -t, lambda t: t, lambda g: (torch.ones(2),), mistakes=mistakes)
+    assert result.status == INCORRECT and result.message.endswith("was expected. That negates.")
+    unknown = compare_functions(lambda t: t + 5, lambda t: t, lambda g: (torch.ones(2),), mistakes=mistakes)
+    assert "That" not in unknown.message
+
+
+def test_hint_text_steps_up_then_says_where_the_answer_is():
+    hints = ["nudge", "pointer", "near"]
+    assert hint_text(hints, 1, "see solution()") == "**Hint 1 of 3:** nudge"
+    assert hint_text(hints, 3, "see solution()") == "**Hint 3 of 3:** near\n\nThat was the last hint. see solution()"
+    assert hint_text(hints, 4, "see solution()") == "**No more hints.** see solution()"

@@ -3,7 +3,8 @@
 A `Result` is correct, incorrect or not attempted, with a message that says why. Quizzes,
 exercises and the shape drill all grade with pure functions (`answer -> Result`);
 recording progress and showing the result are separate steps around them. A `Result`
-shows as text (never colour alone) in a notebook and in plain output.
+shows as text (never colour alone) in a notebook and in plain output. Exercises and the
+shape drill give hints in steps with `hint_text`.
 """
 
 from __future__ import annotations
@@ -50,3 +51,11 @@ def incorrect(message: str) -> Result:
 
 def not_attempted(message: str) -> Result:
     return Result(NOT_ATTEMPTED, message)
+
+
+def hint_text(hints: list[str], number: int, after_last: str) -> str:
+    """Hint `number` (1 is the first) as Markdown; past the last, say so and where the answer is (`after_last`)."""
+    if number > len(hints):
+        return f"**No more hints.** {after_last}"
+    text = f"**Hint {number} of {len(hints)}:** {hints[number - 1]}"
+    return text + (f"\n\nThat was the last hint. {after_last}" if number == len(hints) else "")

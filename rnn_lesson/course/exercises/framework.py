@@ -4,29 +4,32 @@
 Grading is pure: `Exercise.grade(answer)` returns a `Result` and changes nothing. `check`
 grades, records the result in your progress, and returns it for the notebook to show.
 Checks test behaviour, not text: a shape, a tensor's values, or a function run against the
-reference on several random inputs. An untouched exercise (`...` or `None`) is "not attempted
-yet", never an error, so a fresh notebook runs top to bottom. Set the environment variable
-RNN_LESSON_WORKSHOP=1 to withhold solutions in a workshop (`solution()` then says to ask the
-instructor). Each lesson's exercises, with the wrong answers they must reject, are in
-`lesson01.py`, `lesson02.py`, … beside this file.
+reference on several random inputs (`compare.py` beside this file). Learner code runs under a
+time limit (`time_limit`). An untouched exercise (`...` or `None`) is "not attempted yet",
+never an error, so a fresh notebook runs top to bottom. Hints come in steps, from a nudge to
+a near-solution; `solution()` shows the answer, or, with the environment variable
+RNN_LESSON_WORKSHOP=1, says to ask the instructor. Each lesson's exercises, with the right
+and wrong answers they are tested on, are in `lesson01.py`, `lesson02.py`, … beside this file.
 """
 
 from __future__ import annotations
 
 import os
+import signal
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Callable
 
 import torch
 from IPython.display import Markdown
-from torch import Tensor
 
-from rnn_lesson.checks import shape_str
 from rnn_lesson.course import progress_store
-from rnn_lesson.course.feedback import NOT_ATTEMPTED, Result, correct, incorrect, not_attempted
+from rnn_lesson.course.feedback import NOT_ATTEMPTED, Result, hint_text, incorrect, not_attempted
 from rnn_lesson.data import load_dataset
 
 WORKSHOP_ENV = "RNN_LESSON_WORKSHOP"
+TIME_LIMIT_S = 10.0  # how long one call of a learner's function may run inside a check
 
 
 def workshop_mode() -> bool:
@@ -36,19 +39,22 @@ def workshop_mode() -> bool:
 
 @dataclass(frozen=True)
 class WrongAnswer:
-    """A typical wrong answer, as the code a learner would write, and words its message must contain."""
+    """A typical wrong answer, as the code a learner would write, and the words its message must contain."""
 
     code: str
-    says: str
+    says: str | tuple[str, ...]
+
+    def words(self) -> tuple[str, ...]:
+        return (self.says,) if isinstance(self.says, str) else self.says
 
 
 @dataclass
 class Exercise:
-    """One exercise: its grader, stepped hints, a reference solution and the wrong answers it must reject.
+    """One exercise: its grader, stepped hints, a reference solution, and the answers it is tested on.
 
-    grader: answer -> Result, pure. solution_code and each wrong answer's code run in a namespace
-    made by `setup()` and leave the answer in `answer_name`, so the tests run every one of them
-    through `grade`.
+    grader: answer -> Result, pure. solution_code, each right answer and each wrong answer's code
+    run in a namespace made by `setup()` and leave the answer in `answer_name`, so the tests run
+    every one of them through `grade`. hints: at least three, from a nudge to a near-solution.
     """
 
     id: str
@@ -59,6 +65,7 @@ class Exercise:
     hints: list[str]
     solution_code: str
     wrong_answers: list[WrongAnswer]
+    right_answers: list[str]  # correct code written differently from the solution
     answer_name: str = "answer"
     setup: Callable[[], dict] = dict
     hints_shown: int = field(default=0, repr=False)
@@ -69,6 +76,8 @@ class Exercise:
             return not_attempted(f"replace the ... with your answer, then run this cell again. Stuck? {self.id}.hint()")
         try:
             return self.grader(answer)
+        except TooSlow as error:
+            return incorrect(str(error))
         except Exception as error:  # a learner's function failing is feedback, not a crash
             return incorrect(f"running your answer raised {type(error).__name__}: {error}")
 
@@ -86,14 +95,62 @@ class Exercise:
         return namespace[self.answer_name]
 
     def hint(self) -> Markdown:
-        """The next hint: each call gives a stronger one, up to the last."""
-        self.hints_shown = min(self.hints_shown + 1, len(self.hints))
-        return Markdown(f"**Hint {self.hints_shown} of {len(self.hints)}:** {self.hints[self.hints_shown - 1]}")
+        """The next hint: each call gives a stronger one; after the last, where the answer is."""
+        self.hints_shown = min(self.hints_shown + 1, len(self.hints) + 1)
+        if workshop_mode():
+            after_last = "Solutions are held back in this workshop: ask your instructor, who can help."
+        else:
+            after_last = f"`{self.id}.solution()` shows the answer."
+        return Markdown(hint_text(self.hints, self.hints_shown, after_last))
 
     def solution(self) -> Markdown:
         if workshop_mode():
             return Markdown("Solutions are held back in this workshop: ask your instructor, or try the hints.")
         return Markdown(f"**Solution:**\n```python\n{self.solution_code.strip()}\n```")
+
+
+class TooSlow(Exception):
+    """A learner's function ran past its time limit."""
+
+
+@contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """Raise `TooSlow` if the code inside runs longer than `seconds`.
+
+    Uses a SIGALRM timer, which exists on Linux and macOS and works on the main thread only
+    (where Jupyter runs a cell); elsewhere the code runs without a limit.
+    """
+    if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, frame: object) -> None:
+        raise TooSlow(f"your function ran for more than {seconds:g} seconds without returning: "
+                      "look for a loop that never ends.")
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def call_learner(function: Callable, *inputs: object, seconds: float | None = None) -> object:
+    """Call a learner's function under a time limit (`TIME_LIMIT_S` unless given); `TooSlow` if it runs past it."""
+    with time_limit(seconds or TIME_LIMIT_S):
+        return function(*inputs)
+
+
+def probe(function: Callable, *inputs: object) -> object:
+    """The learner's result on one probing call, or None if it raised: the comparison that follows reports errors."""
+    try:
+        return call_learner(function, *inputs)
+    except TooSlow:
+        raise
+    except Exception:
+        return None
 
 
 def course_data() -> dict:
@@ -107,55 +164,3 @@ def returned_nothing(value: object) -> Result | None:
     if value is None or value is ...:
         return not_attempted("your function returns nothing yet: write its body, ending with return.")
     return None
-
-
-def difference(got: object, expected: object, name: str = "your tensor", atol: float = 1e-5) -> str | None:
-    """What differs between `got` and `expected` (a tensor, or a plain number), in words; None if nothing."""
-    if not isinstance(expected, Tensor):
-        if isinstance(got, Tensor) and got.numel() == 1:
-            got = got.item()
-        if got != expected:
-            return f"{name} is {got!r}; expected {expected!r}."
-        return None
-    if not isinstance(got, Tensor):
-        return f"{name} should be a torch.Tensor, but it is a {type(got).__name__}."
-    if tuple(got.shape) != tuple(expected.shape):
-        return f"{name} has shape {shape_str(got.shape)}; expected {shape_str(expected.shape)}."
-    if got.dtype != expected.dtype and not (got.is_floating_point() and expected.is_floating_point()):
-        return f"{name} has dtype {got.dtype}; expected {expected.dtype}."
-    close = torch.isclose(got.double(), expected.double(), atol=atol, rtol=0)
-    if not close.all():
-        index = tuple(int(i) for i in (~close).nonzero()[0])
-        return (f"{name} has the right shape, but its values differ: at index {index} it holds "
-                f"{got[index].item():.4f} where {expected[index].item():.4f} was expected.")
-    return None
-
-
-def compare_values(got: object, expected: object, name: str = "your tensor") -> Result:
-    """Correct when `got` matches `expected`; otherwise incorrect, naming the first difference."""
-    problem = difference(got, expected, name)
-    return incorrect(problem) if problem else correct()
-
-
-def compare_functions(learner: object, reference: Callable, make_inputs: Callable[[torch.Generator], tuple],
-                      trials: int = 5, seed: int = 0) -> Result:
-    """Run the learner's function and the reference on `trials` random inputs; report the first difference.
-
-    A function that still returns nothing (its body is just `...`) is "not attempted yet".
-    """
-    if not callable(learner):
-        return incorrect(f"expected a function, got a {type(learner).__name__}.")
-    generator = torch.Generator().manual_seed(seed)
-    for trial in range(trials):
-        inputs = make_inputs(generator)
-        described = ", ".join(shape_str(v.shape) if isinstance(v, Tensor) else repr(v) for v in inputs)
-        try:
-            got = learner(*inputs)
-        except Exception as error:
-            return incorrect(f"on inputs with shapes {described}, your function raised {type(error).__name__}: {error}")
-        if (nothing := returned_nothing(got)) is not None:
-            return nothing
-        problem = difference(got, reference(*inputs), name="the result")
-        if problem:
-            return incorrect(f"on trial {trial + 1} (inputs with shapes {described}): {problem}")
-    return correct()

@@ -41,10 +41,27 @@ def train_project(config: dict) -> History:
     return fit(model, train, val, epochs=settings["epochs"], lr=settings["lr"], batch_size=16, progress=False)
 
 
+def setting_problem(name: str, value: object) -> str | None:
+    """What is wrong with one setting's value, in words; None if it is usable."""
+    if name in ("hidden_size", "num_layers", "epochs") and (not isinstance(value, int) or value < 1):
+        return f"{name} should be a whole number of at least 1, got {value!r}"
+    if name == "dropout" and not (isinstance(value, (int, float)) and 0 <= value < 1):
+        return f"dropout should be a number from 0 up to (not including) 1, got {value!r}"
+    if name == "lr" and not (isinstance(value, (int, float)) and value > 0):
+        return f"lr should be a positive number, got {value!r}"
+    return None
+
+
 def grade_project(config: object) -> Result:
     """Correct when `config` meets the targets; otherwise incorrect, saying what falls short."""
     if not isinstance(config, dict):
         return incorrect(f"expected a dict of settings such as {STARTING_CONFIG}, got a {type(config).__name__}.")
+    unknown = set(config) - ALLOWED
+    if unknown:
+        return incorrect(f"unknown setting(s) {sorted(unknown)}; change only {sorted(ALLOWED)}.")
+    bad = [problem for name, value in config.items() if (problem := setting_problem(name, value))]
+    if bad:
+        return incorrect("; ".join(bad) + ".")
     history = train_project(config)
     train, val = history.train_accuracy[-1], history.val_accuracy[-1]
     problems = []
@@ -53,4 +70,7 @@ def grade_project(config: object) -> Result:
     if train - val > MAX_GAP:
         problems.append(f"training accuracy {train:.3f} is {train - val:.3f} above validation (more than "
                         f"{MAX_GAP}): the model still memorises its training set")
+    settings = {**STARTING_CONFIG, **config}
+    if problems and settings["num_layers"] == 1 and settings["dropout"] > 0:
+        problems.append("and your dropout did nothing: nn.RNN applies dropout between layers, so one layer has none")
     return incorrect("; ".join(problems) + ".") if problems else correct()

@@ -2,7 +2,10 @@
 
 Lesson 02 § 5. `drill.new()` shows a configuration; `drill.check(output=..., h_n=..., h0=...)`
 grades the three shapes against the real module (`grade_shapes`, pure), explains each wrong
-shape in words, records the attempt and counts the streak. Get `target` right in a row to finish.
+shape in words and counts the streak: the drill is solved, and recorded so, after `target`
+configurations right in a row at the first check; a wrong answer starts the count again.
+`drill.hint()` gives stepped hints, `drill.solution()` the shapes (that configuration then
+no longer counts).
 """
 
 from __future__ import annotations
@@ -15,7 +18,8 @@ from IPython.display import Markdown
 from torch import nn
 
 from rnn_lesson.course import progress_store
-from rnn_lesson.course.feedback import CORRECT, NOT_ATTEMPTED, Result, correct, incorrect, not_attempted
+from rnn_lesson.course.feedback import (CORRECT, NOT_ATTEMPTED, Result, correct, hint_text, incorrect,
+                                        not_attempted)
 from rnn_lesson.course.quiz.grading import parse_shape
 
 
@@ -83,35 +87,65 @@ def explain(name: str, got: tuple[int, ...], expected: tuple[int, ...], config: 
     return f"{name}: expected {expected}, you wrote {got}; it is (num_layers*D, N, H)."
 
 
+HINTS = [
+    "output follows the input's layout (batch_first or not); h_n and h0 do not: batch_first never reorders them.",
+    "§ 3 *`output` versus `h_n`* and § 5 *Stacked and bidirectional RNNs* of this lesson, and the cheat sheet's "
+    "shape table: D is 2 for a bidirectional layer, else 1.",
+    "output is (N, L, D*H) with batch_first=True and (L, N, D*H) without; h_n and h0 are (num_layers*D, N, H) "
+    "either way. For one unbatched sequence, drop the N axis from all three.",
+]
+
+
 class ShapeDrill:
     """Repeatable practice: new random configurations until `target` are right in a row."""
 
     def __init__(self, seed: int = 0, target: int = 3):
         self.rng, self.target, self.streak = random.Random(seed), target, 0
         self.config = random_config(self.rng)
+        self.hints_shown, self.first_try = 0, True
 
     def new(self) -> Markdown:
         """A new configuration to predict."""
         self.config = random_config(self.rng)
+        self.hints_shown, self.first_try = 0, True
         return self.show()
 
     def show(self) -> Markdown:
         return Markdown(f"```python\n{self.config.code()}\n```\nWhat are the shapes of `output`, `h_n`, and the "
                         f"`h0` you could pass as `rnn(x, h0)`?")
 
+    def hint(self) -> Markdown:
+        """The next hint: each call gives a stronger one; after the last, where the answer is."""
+        self.hints_shown = min(self.hints_shown + 1, len(HINTS) + 1)
+        return Markdown(hint_text(HINTS, self.hints_shown, "`drill.solution()` shows the shapes for this "
+                                  "configuration (a shown answer does not count towards the streak)."))
+
+    def solution(self) -> Markdown:
+        """The three shapes for the current configuration; checking them then does not count towards the streak."""
+        self.first_try = False
+        shapes = true_shapes(self.config)
+        return Markdown(", ".join(f"`{name}` {shape}" for name, shape in shapes.items()) +
+                        ". Run `drill.new()` for a configuration of your own.")
+
     def check(self, output: object = None, h_n: object = None, h0: object = None) -> Result:
-        """Grade the three shapes for the current configuration, record the attempt, count the streak."""
+        """Grade the three shapes for the current configuration, count the streak, record when it is complete."""
         result = grade_shapes(self.config, {"output": output, "h_n": h_n, "h0": h0})
         if result.status == NOT_ATTEMPTED:
             return result
-        progress_store.record_exercise("02_the_rnn_layer", "shape_drill", bool(result))
         if result.status != CORRECT:
-            self.streak = 0
+            self.streak, self.first_try = 0, False
+            progress_store.record_exercise("02_the_rnn_layer", "shape_drill", False)
             return result
-        self.streak += 1
+        if not self.first_try:
+            return correct("these are the shapes, but only a configuration's first check, with no answer shown, "
+                           f"counts towards the streak ({self.streak} in a row). Run drill.new() for the next one.")
+        self.streak, self.first_try = self.streak + 1, False
         done = self.streak >= self.target
-        next_step = " Drill complete!" if done else " Run drill.new() for the next one."
-        return correct(f"{self.streak} in a row.{next_step}")
+        progress_store.record_exercise("02_the_rnn_layer", "shape_drill", done)
+        if done:
+            return correct(f"{self.streak} in a row. Drill complete!")
+        return correct(f"{self.streak} in a row; {self.target - self.streak} more to complete the drill. "
+                       "Run drill.new() for the next one.")
 
 
 def grade_shapes(config: Config, answers: dict[str, object]) -> Result:

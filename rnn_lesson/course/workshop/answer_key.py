@@ -1,4 +1,5 @@
-"""The instructor's answer key, generated from the quiz banks and the exercise definitions,
+"""The instructor's answer key, generated from the quiz banks and the exercise definitions
+(solutions, other right answers, and the typical wrong answers each check is tested on),
 so it can never drift from what learners are checked against. `make answer-key` writes it
 to `instructor/answer_key.md`; a test fails if the committed copy is out of date."""
 
@@ -34,5 +35,10 @@ def answer_key() -> str:
         for ex in exercises:
             lines += [f"**{ex.id}**: {ex.task}", ""]
             lines += [f"- Hint {i}: {hint}" for i, hint in enumerate(ex.hints, start=1)]
-            lines += ["", "```python", ex.solution_code.strip(), "```", ""]
+            lines += ["", "```python", ex.solution_code.strip(), "```", "", "Also right:", "", "```python"]
+            lines += "\n\n".join(code.strip() for code in ex.right_answers).splitlines()
+            lines += ["```", "", "Typical wrong answers, with words the check's message names:", "", "```python"]
+            lines += "\n\n".join(f"# says: {', '.join(w.words())}\n{w.code.strip()}"
+                                 for w in ex.wrong_answers).splitlines()
+            lines += ["```", ""]
     return "\n".join(lines).rstrip() + "\n"
