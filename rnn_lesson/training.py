@@ -146,5 +146,6 @@ def epoch_bar(epochs: int, show: bool):
         bar = tqdm(range(epochs), desc="epochs", disable=not show)
         return bar, bar.close
     bar = tqdm(range(epochs), desc="epochs", display=False)
+    bar.container.layout.flex_flow = "row wrap"  # in a narrow window the bar wraps instead of overflowing
     shown = display(bar.container, display_id=True)
     return bar, lambda: shown.update(bar.container)

@@ -85,7 +85,8 @@ def test_moving_sliders_changes_the_probabilities():
 
 def test_probability_bars_are_text_not_colour():
     text = probability_bars([0.5, 0.25, 0.25])
-    assert "rising  0.50  ██████████" in text and "falling  0.25  █████" in text
+    assert "rising  0.50  <span aria-hidden='true'>██████████</span>" in text  # bars: not read aloud
+    assert "falling  0.25  <span aria-hidden='true'>█████</span>" in text
 
 
 def test_static_copy_for_readers_without_widgets():

@@ -1,6 +1,8 @@
-"""Interactive practice: the shape drill (lesson 02) and the slider explorer (lesson 04)."""
+"""Interactive practice: the shape drill (lesson 02), the slider explorer (lesson 04), and
+`LabelledSlider`, the accessible slider of the explorer and of lesson 02's heat map."""
 
 from rnn_lesson.course.interactive.explorer import SequenceExplorer
 from rnn_lesson.course.interactive.shape_drill import ShapeDrill
+from rnn_lesson.course.interactive.slider import LabelledSlider
 
-__all__ = ["SequenceExplorer", "ShapeDrill"]
+__all__ = ["LabelledSlider", "SequenceExplorer", "ShapeDrill"]
