@@ -3,36 +3,45 @@
 The server is started with `make lab`, the README's command, on a free port with a token and
 fresh Jupyter folders, serving a copy of the course (JupyterLab may write checkpoints). The first
 test checks what `make lab` promises: localhost only, a token required, lesson 01 in view. Then,
-in Debian's Chromium driven by Playwright, for every notebook: open it, Run All, wait for the
-kernel, and assert that no error appeared other than in the cells meant to fail; in lesson 02
-answer the seed quiz question wrongly then rightly and read the feedback; in lesson 04 drag a
-slider and see the probabilities change. The last test reads the server's log: no errors, and
-so no offline feature left on. Screenshots land in test-artifacts/browser/. The browser tests
+in Debian's Chromium driven by Playwright, one page opens each notebook in turn and runs it once
+(Run All, then wait for the kernel); on that run:
+- no error appeared other than in the cells meant to fail, and the live quiz replaced its static copy;
+- the notebook's first quiz works with the keyboard alone (tests/browser_walks.py says how);
+- lesson 02's seed question is answered wrongly then rightly with the mouse; lesson 04's explorer
+  slider moves with the arrow keys and the probabilities follow;
+- at a 1280 px and then a 900 px wide window, both with the file browser open: an axe-core audit of
+  the outputs finds nothing serious or critical, every figure has alt text, quiz options do not
+  overlap, and no output or code is cut off at the side.
+The last test reads the server's log: no errors, and so no offline feature left on. Screenshots and
+each notebook's axe results (axe-<notebook>.json) land in test-artifacts/browser/. The browser tests
 are skipped without Chromium, except under CI=true, where a missing browser fails the run.
 """
 
 import json
 import os
-import re
 import shutil
 import signal
 import socket
 import subprocess
 import time
 import urllib.request
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
+from browser_checks import (ARTIFACTS, SERIOUS, WINDOW_HEIGHT, audit_outputs, by_impact, cut_off_outputs,
+                            described_images, error_texts, overlapping_options, set_window, wide_code_cells)
+from browser_walks import answer_seed_question, move_slider, step_through_time, walk_quiz_by_keyboard
 from rnn_lesson.course.lessons import LESSONS
 from rnn_lesson.course.paths import NOTEBOOK_DIR, ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = ROOT / "test-artifacts" / "browser"
 NOTEBOOKS = [lesson.path for lesson in LESSONS]
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 TOKEN = "course-test-token"
+WIDTHS = (1280, 900)  # a laptop, and a small window with the file browser open
 
 pytestmark = pytest.mark.slow
 
@@ -119,15 +128,44 @@ def browser(lab):
 
 @pytest.fixture(scope="module")
 def page(browser, lab):
-    """One JupyterLab page for the module: each test opens its notebook in it and closes it afterwards,
+    """One JupyterLab page for the module: each notebook opens in it and closes after its tests,
     so JupyterLab itself loads once, not once per notebook."""
     url, _ = lab
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page = browser.new_page(viewport={"width": WIDTHS[0], "height": WINDOW_HEIGHT})
     page.goto(f"{url}/lab?token={TOKEN}&reset")
     page.wait_for_function("() => window.jupyterapp !== undefined", timeout=60_000)
     page.evaluate("async () => { await window.jupyterapp.restored; }")
     yield page
     page.close()
+
+
+@dataclass
+class RunNotebook:
+    """A notebook open in the page after Run All, and what its tests found (written out at the end)."""
+    path: Path
+    axe: dict[str, list[dict]] = field(default_factory=dict)   # "1280px" -> violations
+    wide_code: dict[str, list[str]] = field(default_factory=dict)
+
+
+@pytest.fixture(scope="module", params=NOTEBOOKS, ids=lambda p: p.name)
+def notebook(request, page):
+    """Each notebook is opened and run once; every test below that takes it works on that one run."""
+    path, started = request.param, time.perf_counter()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    run = RunNotebook(path)
+    try:
+        set_window(page, WIDTHS[0])
+        open_and_run_all(page, path.name)
+        print(f"{path.name}: open and run all took {time.perf_counter() - started:.1f} s")
+        yield run
+    finally:
+        set_window(page, WIDTHS[0])
+        page.screenshot(path=str(ARTIFACTS / f"{path.stem}.png"))
+        if run.axe:  # a run with -k may have skipped the audits: keep the last results then
+            summary = {"notebook": path.name, "axe_violations": run.axe, "code_lines_wider_than_the_cell": run.wide_code}
+            (ARTIFACTS / f"axe-{path.stem}.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False))
+        shut_down_and_close(page)
+        print(f"{path.name}: all its browser tests took {time.perf_counter() - started:.1f} s")
 
 
 def test_make_lab_serves_the_course_on_localhost_with_a_token(lab):
@@ -165,7 +203,7 @@ def open_and_run_all(page, name: str) -> None:
 
 
 def shut_down_and_close(page) -> None:
-    """Stop the notebook's kernel and close it without saving: the next test starts from a clean page."""
+    """Stop the notebook's kernel and close it without saving: the next notebook starts from a clean page."""
     page.evaluate("""async () => {
         const notebook = window.jupyterapp.shell.currentWidget;
         await notebook.sessionContext.shutdown();
@@ -175,67 +213,50 @@ def shut_down_and_close(page) -> None:
     page.locator(".jp-Notebook").first.wait_for(state="detached")
 
 
-def error_texts(page) -> list[str]:
-    outputs = page.locator('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]').all_text_contents()
-    return [text for text in outputs if "Traceback" in text or re.search(r"^\w*(Error|Exception)\b", text, re.M)]
-
-
-def answer_seed_question(page) -> None:
-    """Lesson 02's seed question: a wrong answer, its feedback, the right answer, success and score."""
-    from playwright.sync_api import expect
-
-    question = (page.locator(".widget-vbox").filter(has_text="What is the shape of")
-                .filter(has=page.locator(".widget-radio-box")).last)
-    question.scroll_into_view_if_needed()
-    feedback = question.locator(".widget-html").last
-    question.get_by_label("(10, 1000, 8)").check()
-    question.get_by_role("button", name="Check").click()
-    page.wait_for_function("el => el.textContent.includes('Not quite')", arg=feedback.element_handle())
-    assert "batch_first" in feedback.inner_text()
-    question.get_by_label("(1000, 10, 8)").check()
-    question.get_by_role("button", name="Check").click()
-    page.wait_for_function("el => el.textContent.includes('Correct')", arg=feedback.element_handle())
-    expect(page.locator(".widget-label", has_text="Score:").first).to_contain_text("Score: 1 of")
-    question.screenshot(path=str(ARTIFACTS / "seed_question.png"))
-
-
-def move_slider(page) -> None:
-    """Lesson 04's explorer: drag the last time step's slider down; the probabilities must change."""
-    explorer = page.locator(".widget-vbox").filter(has=page.locator(".widget-vslider")).last
-    shown = explorer.locator(".widget-html pre")
-    before = shown.inner_text()
-    handle = explorer.locator(".noUi-handle").last
-    handle.evaluate("el => el.scrollIntoView({block: 'center'})")  # room to drag, inside the window
-    box = handle.bounding_box()
-    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-    page.mouse.down()
-    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + 80, steps=10)  # t10 from 1.0 down: rise, then fall
-    page.mouse.up()
-    page.wait_for_function("([el, old]) => el.textContent !== old", arg=[shown.element_handle(), before])
-    explorer.screenshot(path=str(ARTIFACTS / "slider.png"))
+INTERACTIONS = {"02_the_rnn_layer": [step_through_time, answer_seed_question], "04_prediction": [move_slider]}
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_notebook_in_jupyterlab(page, path):
-    started = time.perf_counter()
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    open_and_run_all(page, path.name)
-    try:
-        first_prompt = page.locator(".jp-CodeCell .jp-InputArea-prompt").first.text_content()
-        assert first_prompt.strip() == "[1]:", "Run All did not start from the first cell"
-        errors = error_texts(page)
-        assert len(errors) == expected_errors(path), errors
-        assert page.locator(".rnn-lesson-quiz").count() == 0, "static quiz copy shown beside the live widget"
-        assert page.get_by_role("button", name="Check").count() >= 3, "the live quiz is missing"
-        if path.stem == "02_the_rnn_layer":
-            answer_seed_question(page)
-        if path.stem == "04_prediction":
-            move_slider(page)
-    finally:
-        page.screenshot(path=str(ARTIFACTS / f"{path.stem}.png"))
-        print(f"{path.name}: open, run all and checks took {time.perf_counter() - started:.1f} s")
-        shut_down_and_close(page)
+def test_notebook_runs_all_without_errors(notebook, page):
+    first_prompt = page.locator(".jp-CodeCell .jp-InputArea-prompt").first.text_content()
+    assert first_prompt.strip() == "[1]:", "Run All did not start from the first cell"
+    errors = error_texts(page)
+    assert len(errors) == expected_errors(notebook.path), errors
+    assert page.locator(".rnn-lesson-quiz").count() == 0, "static quiz copy shown beside the live widget"
+    assert page.get_by_role("button", name="Check").count() >= 3, "the live quiz is missing"
+
+
+@pytest.mark.browser
+def test_quiz_works_with_the_keyboard_alone(notebook, page):
+    walk_quiz_by_keyboard(page)
+
+
+@pytest.mark.browser
+def test_the_lessons_interactive_part(notebook, page):
+    if notebook.path.stem not in INTERACTIONS:
+        pytest.skip("no interactive part beyond the quiz")
+    for interaction in INTERACTIONS[notebook.path.stem]:
+        interaction(page)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", WIDTHS, ids=lambda w: f"{w}px")
+def test_outputs_are_accessible_and_fit_the_window(notebook, page, width):
+    """axe finds nothing serious in the outputs, every figure says what it shows, nothing overlaps, and
+    neither outputs nor code are cut off at the side (code cells wrap long lines: jupyter/overrides.json)."""
+    set_window(page, width)
+    violations = audit_outputs(page)
+    notebook.axe[f"{width}px"] = violations
+    notebook.wide_code[f"{width}px"] = wide_code_cells(page)
+    print(f"{notebook.path.name} at {width} px: axe {by_impact(violations) or 'no violations'}"
+          + "".join(f"\n  {v['rule']} ({v['impact']}): {v['count']}" for v in violations))
+    problems = [f"axe {v['rule']} ({v['impact']}, {v['count']}x): {v['help']}; e.g. {v['elements'][0]['html']}"
+                for v in violations if v["impact"] in SERIOUS]
+    problems += [f"an image without alt text: {image}" for image in described_images(page)
+                 if not image["alt"] or image["alt"] == "Image"]  # "Image": JupyterLab's stand-in for none
+    problems += overlapping_options(page) + cut_off_outputs(page)
+    problems += [f"a code line wider than its cell: {line}" for line in notebook.wide_code[f"{width}px"]]
+    assert problems == [], "\n".join(problems)
 
 
 def test_jupyterlab_logged_no_errors(lab):
