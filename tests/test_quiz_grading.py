@@ -183,3 +183,15 @@ def test_objective_breakdown_scores_only_answered_questions():
     revisit = table.loc[table["revisit"] != "", "revisit"].tolist()
     assert len(revisit) == 1 and revisit[0].startswith(second.notebook) and "§" in revisit[0]
     assert (table.loc[table["answered"] == 0, "revisit"] == "").all(), "an unanswered question is not a wrong one"
+
+
+def test_an_answer_at_the_edge_of_the_tolerance_is_right_despite_floating_point():
+    question = next(q for b in load_all_banks() for q in b.questions if q.id == "03-initial-loss")
+    for typed in ("1.08", "1.12", "1,08"):
+        assert grade(question, typed).status == CORRECT, typed
+
+
+def test_a_percentage_below_one_percent_on_a_fraction_question_is_queried_not_called_too_low():
+    question = next(q for b in load_all_banks() for q in b.questions if q.fraction)
+    result = grade(question, "0.88 %")
+    assert result.status == NOT_ATTEMPTED and "less than one percent" in result.message

@@ -38,8 +38,9 @@ def difference(got: object, expected: object, name: str = "your tensor", atol: f
         return f"{name} should be a torch.Tensor, but it is a {type(got).__name__}."
     if tuple(got.shape) != tuple(expected.shape):
         return f"{name} has shape {shape_str(got.shape)}; expected {shape_str(expected.shape)}."
-    if got.dtype != expected.dtype and not (got.is_floating_point() and expected.is_floating_point()):
-        return f"{name} has dtype {got.dtype}; expected {expected.dtype}."
+    if got.dtype != expected.dtype:
+        why = " (nn.RNN wants its input in the dtype of its weights)" if expected.dtype == torch.float32 else ""
+        return f"{name} has dtype {got.dtype}; expected {expected.dtype}{why}."
     close = torch.isclose(got.detach().double(), expected.detach().double(), atol=atol, rtol=0)
     if not close.all():
         if got.dim() == 0:

@@ -21,9 +21,12 @@ def grade_time_first(answer: object) -> Result:
     x = load_dataset()[0]
     expected = x.transpose(0, 1)
     if not isinstance(answer, Tensor) or answer.shape == expected.shape:
-        if isinstance(answer, Tensor) and not torch.equal(answer, expected):
+        if isinstance(answer, Tensor) and torch.equal(answer, x.reshape(expected.shape)):
             return incorrect("the shape (10, 1000, 5) is right but the values are scrambled: view and reshape keep "
                              "the memory order, so they cut the data into new rows instead of moving an axis.")
+        if isinstance(answer, Tensor) and answer.dtype == expected.dtype and not torch.equal(answer, expected):
+            return incorrect("the shape (10, 1000, 5) is right but the values are not x's own: moving an axis "
+                             "changes where each value sits, never the value itself.")
         return compare_values(answer, expected, name="x_time_first")
     if answer.shape == x.shape:
         return incorrect("x_time_first has shape (1000, 10, 5): still batch first. Time first puts the 10 steps "
@@ -46,6 +49,8 @@ q1 = Exercise(
     right_answers=["x_time_first = x.permute(1, 0, 2)", "x_time_first = x.transpose(1, 0).contiguous()",
                    "x_time_first = torch.stack([x[:, t] for t in range(x.shape[1])])"],
     wrong_answers=[WrongAnswer("x_time_first = x.view(10, 1000, 5)", ("scrambled", "memory order")),
+                   WrongAnswer("x_time_first = x.permute(1, 0, 2).flip(0)", "not x's own"),
+                   WrongAnswer("x_time_first = x.permute(1, 0, 2).double()", ("dtype", "float32")),
                    WrongAnswer("x_time_first = x.reshape(10, 1000, 5)", "scrambled"),
                    WrongAnswer("x_time_first = x", "still batch first"),
                    WrongAnswer("x_time_first = x.transpose(1, 2)", "(L, N, H_in)"),

@@ -125,8 +125,9 @@ def grade_train_step(train_step: object) -> Result:
         return incorrect("your step applies softmax before the loss: CrossEntropyLoss applies log-softmax itself, "
                          "so it must get the model's raw logits.")
     if torch.equal(weights[0], head_before_training()) and grads[0] is None:
-        return incorrect("after your first step the weights had not changed and had no gradients: nothing called "
-                         "backward() on the loss, so the optimizer had nothing to update with.")
+        return incorrect("after your first step the weights had not changed and had no gradients when the optimizer "
+                         "stepped: either nothing called backward() on the loss, or the gradients were cleared after "
+                         "it and before the update. Check the order of the five lines.")
     if torch.equal(weights[0], head_before_training()):
         return incorrect("after your first step the weights had not changed, although backward() had computed "
                          "gradients: the optimizer's step applies them, after backward().")
@@ -183,6 +184,9 @@ q2 = Exercise(
         WrongAnswer(STEP_START + "    loss = loss_fn(model(xb), yb)\n    loss.backward()\n    optimizer.step()\n"
                     "    return loss", ("plain Python number", "item method")),
         WrongAnswer(STEP_START + "    loss = loss_fn(torch.softmax(model(xb), dim=1), yb)\n    loss.backward()\n"
-                    "    optimizer.step()\n    return loss.item()", "softmax before the loss")])
+                    "    optimizer.step()\n    return loss.item()", "softmax before the loss"),
+        WrongAnswer("def train_step(model, optimizer, loss_fn, xb, yb):\n    loss = loss_fn(model(xb), yb)\n"
+                    "    loss.backward()\n    optimizer.zero_grad()\n    optimizer.step()\n    return loss.item()",
+                    ("no gradients", "cleared"))])
 
 EXERCISES = (q1, q2)

@@ -134,8 +134,8 @@ def grade_confusion(function: object) -> Result:
     if callable(function):
         got = probe(function, torch.tensor([0, 0, 1, 2]), torch.tensor([1, 1, 1, 2]), 5)
         if isinstance(got, Tensor) and got.shape != (5, 5) and got.dim() == 2:
-            return incorrect(f"with num_classes=5 your matrix is {shape_str(got.shape)}: its size must follow "
-                             "num_classes, which changes from task to task.")
+            return incorrect(f"with num_classes=5 your matrix is {shape_str(got.shape)}; it needs one row and one "
+                             "column per class, so its size follows num_classes (which changes from task to task).")
         if isinstance(got, Tensor) and got.is_floating_point():
             return incorrect(f"your matrix has dtype {got.dtype}, but counts are whole numbers: the task asks for "
                              "dtype torch.long (int64).")

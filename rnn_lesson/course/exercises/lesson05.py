@@ -104,9 +104,9 @@ def chunk_state(generator: torch.Generator) -> tuple[Tensor]:
 def grade_carry(function: object) -> Result:
     if callable(function):
         carried = probe(function, *chunk_state(torch.Generator().manual_seed(0)))
-        if isinstance(carried, Tensor) and carried.requires_grad:
+        if isinstance(carried, Tensor) and carried.grad_fn is not None:
             return incorrect("the state you return is still attached to the previous chunk's graph "
-                             "(requires_grad=True), so the next chunk's backward() would run back through every "
+                             f"(it has a grad_fn, {type(carried.grad_fn).__name__}), so the next chunk's backward() would run back through every "
                              "earlier chunk. Return the same values cut off from that graph (§ 4).")
     thrown_away = KnownMistake(torch.zeros_like, "That throws the memory away: the next chunk starts from the "
                                "values the last one ended with.")
@@ -126,7 +126,8 @@ q3 = Exercise(
     solution_code="def carry(h):\n    return h.detach()", answer_name="carry", setup=course_data,
     right_answers=["def carry(h):\n    return h.detach().clone()", "def carry(h):\n    return h.clone().detach()",
                    "def carry(h):\n    return torch.tensor(h.tolist())",
-                   "def carry(h):\n    return h.detach_()  # cuts h itself off the graph: right"],
+                   "def carry(h):\n    return h.detach_()  # cuts h itself off the graph: right",
+                   "def carry(h):\n    return h.detach().requires_grad_()  # a new leaf: backward() stops there"],
     wrong_answers=[WrongAnswer("def carry(h):\n    return h", "still attached"),
                    WrongAnswer("def carry(h):\n    return h.clone()", "still attached"),
                    WrongAnswer("def carry(h):\n    with torch.no_grad():\n        return h", "still attached"),

@@ -148,10 +148,14 @@ def grade_number(question: Question, answer: object) -> Result:
     elif question.fraction and not 0 <= value <= 1:
         return Result(NOT_ATTEMPTED, f"{value:g} is not a fraction between 0 and 1; write a fraction like 0.5 "
                                      "or a percentage like 50 %.")
-    if abs(value - float(question.answer)) <= question.tolerance:
+    if percent and value < 0.01 and float(question.answer) >= 0.01:
+        return Result(NOT_ATTEMPTED, f"{str(answer).strip()!r} is less than one percent; did you mean a "
+                                     "percentage like 50 % or a fraction like 0.5?")
+    tolerance = question.tolerance + 1e-9  # 1.08 - 1.10 is 0.020000000000000018 in floating point
+    if abs(value - float(question.answer)) <= tolerance:
         return Result(CORRECT, question.explanation)
     for mistake, explanation in question.mistakes.items():
-        if abs(value - float(mistake)) <= question.tolerance:
+        if abs(value - float(mistake)) <= tolerance:
             return Result(INCORRECT, explanation)
     return Result(INCORRECT, "too high." if value > float(question.answer) else "too low.")
 
