@@ -60,7 +60,7 @@ test: $(STAMP)
 
 # Outputs must not depend on anyone's saved progress: execute with an empty, temporary progress file.
 execute: $(STAMP)
-	RNN_LESSON_PROGRESS=$$(mktemp -d)/progress.json $(BIN)/jupyter nbconvert --to notebook --execute --inplace \
+	RNN_LESSON_PROGRESS=$$(mktemp -d)/progress.sqlite3 $(BIN)/jupyter nbconvert --to notebook --execute --inplace \
 		--ExecutePreprocessor.kernel_name=python3 \
 		--ExecutePreprocessor.store_widget_state=False \
 		--ExecutePreprocessor.record_timing=False \
@@ -70,7 +70,7 @@ answer-key: $(STAMP)
 	$(BIN)/python -m rnn_lesson answer-key > instructor/answer_key.md
 
 bench: $(STAMP)
-	RNN_LESSON_PROGRESS=$$(mktemp -d)/progress.json $(BIN)/python tools/bench.py
+	RNN_LESSON_PROGRESS=$$(mktemp -d)/progress.sqlite3 $(BIN)/python tools/bench.py
 
 clean:
 	rm -rf $(VENV)

@@ -10,4 +10,4 @@ import tempfile
 
 def pytest_configure(config):
     folder = tempfile.mkdtemp(prefix="rnn-lesson-test-progress-")
-    os.environ["RNN_LESSON_PROGRESS"] = os.path.join(folder, "progress.json")
+    os.environ["RNN_LESSON_PROGRESS"] = os.path.join(folder, "progress.sqlite3")

@@ -1,7 +1,12 @@
-"""The progress file: kept outside the repo, survives restarts, never breaks a lesson."""
+"""The progress store cannot lose answers: concurrent kernels, crashes, corrupt or unreadable files, a full disk."""
 
 import json
 import os
+import sqlite3
+import subprocess
+import sys
+import textwrap
+import time
 import warnings
 
 import pytest
@@ -13,10 +18,16 @@ from rnn_lesson.course.paths import ROOT
 
 @pytest.fixture
 def path(tmp_path, monkeypatch):
-    target = tmp_path / "sub" / "progress.json"
+    target = tmp_path / "sub" / "progress.sqlite3"
     monkeypatch.setenv(progress.ENV_VAR, str(target))
     monkeypatch.setattr(progress, "_warned", False)
+    monkeypatch.setattr(progress, "_pending", [])
     return target
+
+
+def saved_rows(path):
+    with sqlite3.connect(path) as connection:  # what a restarted kernel reads
+        return connection.execute("SELECT kind, notebook, item, outcome FROM events ORDER BY id").fetchall()
 
 
 def test_tests_never_use_the_learners_real_file():
@@ -27,7 +38,7 @@ def test_tests_never_use_the_learners_real_file():
 def test_default_location_is_the_user_data_folder_not_the_repo(monkeypatch):
     monkeypatch.delenv(progress.ENV_VAR)
     location = progress.progress_path()
-    assert location.name == "progress.json" and "rnn-lesson" in str(location)
+    assert location.name == "progress.sqlite3" and "rnn-lesson" in str(location)
     assert not str(location).startswith(str(ROOT))
 
 
@@ -35,45 +46,198 @@ def test_answers_survive_a_new_session(path):
     progress.record_quiz_answer("01_input_shaping", "q-a", False)
     progress.record_quiz_answer("01_input_shaping", "q-b", True)
     progress.record_exercise("01_input_shaping", "ex.q1", True)
-    on_disk = json.loads(path.read_text())  # what a restarted kernel reads
-    assert on_disk["notebooks"]["01_input_shaping"]["quiz"] == {"q-a": False, "q-b": True}
+    assert saved_rows(path) == [("quiz", "01_input_shaping", "q-a", "incorrect"),
+                                ("quiz", "01_input_shaping", "q-b", "correct"),
+                                ("exercise", "01_input_shaping", "ex.q1", "correct")]
+    with sqlite3.connect(path) as connection:
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == progress.SCHEMA_VERSION
+        assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     table = progress.progress()
     assert table.to_dict("records")[0]["quiz"] == "1 right of 2 answered"
     assert table.to_dict("records")[0]["exercises"] == "1 solved of 1 tried"
     assert table["last visit"][0][:2] == "20"
 
 
-def test_corrupt_file_is_moved_aside_with_one_warning(path):
+def test_an_answer_once_right_stays_right_and_a_card_keeps_its_latest(path):
+    progress.record_exercise("03_training", "ex.q1", True)
+    progress.record_exercise("03_training", "ex.q1", False)
+    progress.record_card("card-1", False)
+    progress.record_card("card-1", True)
+    state = progress.load_progress()
+    assert state["notebooks"]["03_training"]["exercises"] == {"ex.q1": True}
+    assert state["cards"] == {"card-1": "got it"}
+
+
+WRITER = textwrap.dedent("""
+    import sys
+    from rnn_lesson.course import progress_store
+    name, count = sys.argv[1], int(sys.argv[2])
+    for i in range(count):
+        progress_store.record_exercise("01_input_shaping", f"{name}-{i}", i % 2 == 0)
+""")
+
+
+def test_two_kernels_saving_at_once_lose_nothing(path):
+    """Two processes record 500 distinct answers each, as fast as they can, into one store."""
     path.parent.mkdir(parents=True)
-    path.write_text("{not json")
-    with pytest.warns(UserWarning, match="moved it aside"):
-        state = progress.load_progress()
-    assert state["notebooks"] == {}
-    aside = list(path.parent.glob("progress.json.broken-*"))
-    assert len(aside) == 1 and aside[0].read_text() == "{not json"
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        path.write_text("[]")
-        progress.load_progress()  # second problem: no second warning
+    started = time.perf_counter()
+    writers = [subprocess.Popen([sys.executable, "-W", "error", "-c", WRITER, name, "500"], stderr=subprocess.PIPE)
+               for name in ("kernel-a", "kernel-b")]
+    errors = [writer.communicate(timeout=300)[1].decode() for writer in writers]
+    seconds = time.perf_counter() - started
+    assert [w.returncode for w in writers] == [0, 0], errors  # -W error: a single warning fails a writer
+    items = [row[2] for row in saved_rows(path)]
+    print(f"2 x 500 records from two processes: {len(items)} kept in {seconds:.1f} s")
+    assert sorted(items) == sorted(f"kernel-{k}-{i}" for k in "ab" for i in range(500))
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root can write anywhere")
-def test_unwritable_location_warns_and_carries_on(tmp_path, monkeypatch):
-    locked = tmp_path / "locked"
-    locked.mkdir(mode=0o500)
-    monkeypatch.setenv(progress.ENV_VAR, str(locked / "progress.json"))
-    monkeypatch.setattr(progress, "_warned", False)
-    with pytest.warns(UserWarning, match="Could not save"):
+def test_a_crash_in_the_middle_of_a_save_keeps_every_earlier_answer(path):
+    progress.record_exercise("01_input_shaping", "before", True)
+    crash = textwrap.dedent(f"""
+        import os, sqlite3
+        connection = sqlite3.connect({str(path)!r}, isolation_level=None)
+        connection.execute("BEGIN IMMEDIATE")
+        connection.execute("INSERT INTO events (event_id, at, kind, notebook, item, outcome) "
+                           "VALUES ('x', '2026', 'quiz', '01_input_shaping', 'half-saved', 'correct')")
+        os._exit(9)  # the kernel dies before the transaction commits
+    """)
+    assert subprocess.run([sys.executable, "-c", crash]).returncode == 9
+    progress.record_exercise("01_input_shaping", "after", True)
+    assert [row[2] for row in saved_rows(path)] == ["before", "after"]
+
+
+def test_a_corrupt_store_is_set_aside_with_a_warning_and_a_new_one_begins(path):
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"not a database at all, but maybe something precious")
+    with pytest.warns(UserWarning, match="kept, renamed, as progress.sqlite3.set-aside-"):
         progress.record_exercise("01_input_shaping", "ex.q1", True)
+    aside = list(path.parent.glob("progress.sqlite3.set-aside-*"))
+    assert len(aside) == 1 and aside[0].read_bytes() == b"not a database at all, but maybe something precious"
+    assert saved_rows(path) == [("exercise", "01_input_shaping", "ex.q1", "correct")]
 
 
-def test_a_file_in_place_of_the_folder_warns_and_carries_on(tmp_path, monkeypatch):
+def test_two_corruptions_in_one_second_keep_both_files(path):
+    path.parent.mkdir(parents=True)
+    for number in (1, 2):
+        path.write_bytes(f"corrupt file number {number}".encode())
+        with pytest.warns(UserWarning, match="set-aside"):
+            progress.record_exercise("01_input_shaping", f"ex.q{number}", True)
+    kept = sorted(p.read_bytes() for p in path.parent.glob("progress.sqlite3.set-aside-*"))
+    assert kept == [b"corrupt file number 1", b"corrupt file number 2"]
+
+
+def test_a_database_of_another_shape_is_set_aside_not_used(path):
+    path.parent.mkdir(parents=True)
+    with sqlite3.connect(path) as connection:
+        connection.execute("CREATE TABLE events (who TEXT, what TEXT)")
+        connection.execute("INSERT INTO events VALUES ('someone', 'something')")
+    with pytest.warns(UserWarning, match="not a progress store of this course"):
+        assert progress.progress()["quiz"].tolist() == ["not started"] * len(NOTEBOOKS)
+    [aside] = path.parent.glob("progress.sqlite3.set-aside-*")
+    with sqlite3.connect(aside) as connection:
+        assert connection.execute("SELECT * FROM events").fetchall() == [("someone", "something")]
+
+
+@pytest.mark.parametrize("content", [
+    {"version": 1, "notebooks": [], "cards": {}},
+    {"version": 1, "cards": {}},
+    {"version": 1, "notebooks": {"01_input_shaping": "started"}},
+    {"version": 1, "notebooks": {"01_input_shaping": {"quiz": {"q-a": "yes"}, "exercises": ["ex.q1"]}}},
+    ["not", "a", "dict"],
+], ids=["notebooks a list", "a missing key", "a string entry", "string values", "not a dict"])
+def test_an_earlier_progress_json_of_the_wrong_structure_never_crashes_a_check(path, content):
+    """An earlier version's progress.json is imported; what has the wrong structure is skipped, never a crash."""
+    path.parent.mkdir(parents=True)
+    (path.parent / "progress.json").write_text(json.dumps(content))
+    progress.record_exercise("02_the_rnn_layer", "ex.q1", True)  # what a check does
+    table = progress.progress()
+    assert table["exercises"][1] == "1 solved of 1 tried"
+    assert json.loads((path.parent / "progress.json").read_text()) == content  # left exactly as it was
+
+
+def test_answers_in_an_earlier_progress_json_are_carried_over(path):
+    path.parent.mkdir(parents=True)
+    earlier = {"version": 1, "cards": {"c": "not yet"},
+               "notebooks": {"01_input_shaping": {"quiz": {"q-a": True}, "exercises": {"ex.q1": False},
+                                                  "last_visit": "2026-11-01T10:00:00+00:00"}}}
+    (path.parent / "progress.json").write_text(json.dumps(earlier))
+    progress.record_exercise("01_input_shaping", "ex.q2", True)
+    state = progress.load_progress()
+    assert state["notebooks"]["01_input_shaping"]["quiz"] == {"q-a": True}
+    assert state["notebooks"]["01_input_shaping"]["exercises"] == {"ex.q1": False, "ex.q2": True}
+    assert state["cards"] == {"c": "not yet"}
+
+
+AS_ANOTHER_USER = textwrap.dedent("""
+    import sys, warnings
+    from rnn_lesson.course import progress_store
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        progress_store.record_exercise("01_input_shaping", "while-unreadable", True)
+        table = progress_store.progress()
+    print(table["exercises"][0])
+    print(" | ".join(str(w.message) for w in caught))
+""")
+
+
+def test_an_unreadable_store_is_never_replaced(tmp_path):
+    """A store the learner may not read: a warning with the real reason, the file untouched, answers kept."""
+    folder = tmp_path
+    store = folder / "progress.sqlite3"
+    env = dict(os.environ, RNN_LESSON_PROGRESS=str(store))
+    subprocess.run([sys.executable, "-c", WRITER, "earlier", "3"], env=env, check=True)
+    before = store.read_bytes()
+    store.chmod(0o000)
+    # root reads any file: run the learner's kernel without root's power to ignore file permissions
+    without_override = ["setpriv", "--bounding-set=-dac_override,-dac_read_search"] if os.geteuid() == 0 else []
+    result = subprocess.run([*without_override, sys.executable, "-c", AS_ANOTHER_USER], env=env,
+                            capture_output=True, text=True, cwd=folder, check=True)
+    shown, warned = result.stdout.splitlines()
+    assert shown == "1 solved of 1 tried"  # this session's answer, kept in memory
+    assert "Could not save progress" in warned and "the file was not changed" in warned
+    assert "os.environ['RNN_LESSON_PROGRESS']" in warned
+    store.chmod(0o600)
+    assert store.read_bytes() == before
+    assert [row[2] for row in saved_rows(store)] == ["earlier-0", "earlier-1", "earlier-2"]
+
+
+def test_a_full_disk_keeps_answers_waiting_and_saves_them_later(path, monkeypatch):
+    progress.record_exercise("01_input_shaping", "before", True)
+    real_connect = progress.connect
+
+    def full_disk(target):
+        connection = real_connect(target)
+        pages = connection.execute("PRAGMA page_count").fetchone()[0]
+        connection.execute(f"PRAGMA max_page_count = {pages}")  # SQLite's own "database or disk is full"
+        return connection
+
+    monkeypatch.setattr(progress, "connect", full_disk)
+    with pytest.warns(UserWarning, match="disk is full"):
+        for i in range(200):
+            progress.record_quiz_answer("01_input_shaping", f"q-{i}", True)
+    assert len(progress._pending) > 0
+    assert progress.progress()["quiz"][0] == "200 right of 200 answered"
+    monkeypatch.setattr(progress, "connect", real_connect)
+    progress.record_exercise("01_input_shaping", "after", True)
+    assert progress._pending == [] and len(saved_rows(path)) == 202
+
+
+def test_a_file_in_place_of_the_folder_warns_naming_a_writable_place(tmp_path, monkeypatch):
     blocker = tmp_path / "blocker"
     blocker.write_text("not a folder")
-    monkeypatch.setenv(progress.ENV_VAR, str(blocker / "progress.json"))
+    monkeypatch.setenv(progress.ENV_VAR, str(blocker / "progress.sqlite3"))
     monkeypatch.setattr(progress, "_warned", False)
-    with pytest.warns(UserWarning, match="Could not save"):
+    monkeypatch.setattr(progress, "_pending", [])
+    monkeypatch.chdir(tmp_path)
+    with pytest.warns(UserWarning, match="Could not save") as caught:
         progress.record_exercise("01_input_shaping", "ex.q1", True)
+    suggested = str(tmp_path / "rnn-lesson-progress.sqlite3")
+    assert repr(suggested) in str(caught[0].message)
+    monkeypatch.setenv(progress.ENV_VAR, suggested)  # the fix, followed
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        progress.record_exercise("01_input_shaping", "ex.q2", True)
+    assert [row[2] for row in saved_rows(suggested)] == ["ex.q1", "ex.q2"]
 
 
 def test_export_for_the_instructor(path, tmp_path):
@@ -81,8 +245,21 @@ def test_export_for_the_instructor(path, tmp_path):
     progress.progress(export=tmp_path / "learner.json")
     exported = json.loads((tmp_path / "learner.json").read_text())
     assert exported["notebooks"]["02_the_rnn_layer"]["quiz"] == {"02-seed-output-shape": True}
+    assert [e["item"] for e in exported["events"]] == ["02-seed-output-shape"]
     progress.progress(export=tmp_path / "learner.csv")
     assert (tmp_path / "learner.csv").read_text().startswith("lesson,quiz,exercises,last visit")
+    progress.progress(export=tmp_path / "learner.json")  # writing over an earlier export is fine
+
+
+def test_export_refuses_other_formats_and_other_peoples_files(path, tmp_path):
+    with pytest.raises(ValueError, match=r"ending in .json .* or .csv .*got '.*x.xlsx'"):
+        progress.progress(export=tmp_path / "x.xlsx")
+    assert not (tmp_path / "x.xlsx").exists()
+    data = tmp_path / "my_data.csv"
+    data.write_text("time,value\n1,2\n")
+    with pytest.raises(FileExistsError, match="is not a progress export"):
+        progress.progress(export=data)
+    assert data.read_text() == "time,value\n1,2\n"
 
 
 def test_the_table_lists_every_lesson_once_in_order(path):

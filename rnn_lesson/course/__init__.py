@@ -6,7 +6,8 @@
     interactive/   the shape drill (lesson 02) and the slider explorer (lesson 04)
     workshop/      pre-flight check, reset without loss, the generated answer key
     feedback.py    `Result`: the one checking contract (correct, incorrect, not attempted)
-    progress_store.py  where your answers are kept, and the `progress()` table
+    progress_store.py  where your answers are kept (SQLite), and the `progress()` table;
+    progress_events.py  one answer as a row, and answers kept by earlier versions
     lessons.py     the one list of lessons;  paths.py  where the course's files are
     cli.py         `python -m rnn_lesson …`
 

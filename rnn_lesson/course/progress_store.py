@@ -1,18 +1,26 @@
-"""Where you got to: quiz answers, solved exercises and review cards, kept in a local JSON file.
+"""Where you got to: quiz answers, solved exercises and review cards, kept in a local SQLite file.
 
 `progress()` is the table a learner sees; the `record_…` functions are what the quiz,
 the exercise checks and the review cards call after grading.
 
-The file lives in your user data folder (never in the course folder, never sent anywhere).
-Set the environment variable RNN_LESSON_PROGRESS to a file path to keep it elsewhere; the
-tests do that so they never touch your real progress. A missing, broken or unwritable file
-never stops a lesson: you get one warning and the lesson carries on.
+Why SQLite (Python's own `sqlite3`): each answer is one row added inside a transaction, so
+two kernels saving at once wait their turn instead of overwriting each other's file, and a
+crash or a full disk mid-write leaves the rows before it intact. The database runs in WAL
+mode where the file system allows it, and its schema has a version (`PRAGMA user_version`).
+
+The file lives in your user data folder (never in the course folder, never sent anywhere);
+set RNN_LESSON_PROGRESS to a file path to keep it elsewhere (the tests do). Nothing here stops
+a lesson or destroys answers: a store that can't be read is left alone (answers wait in memory
+and are saved once it can be), and a file that isn't a store is renamed aside, never deleted.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import sqlite3
+import tempfile
+import uuid
 import warnings
 from datetime import datetime, timezone
 from pathlib import Path
@@ -21,101 +29,224 @@ import pandas as pd
 from platformdirs import user_data_dir
 
 from rnn_lesson.course.lessons import LESSONS
+from rnn_lesson.course.progress_events import event, legacy_events
 
 ENV_VAR = "RNN_LESSON_PROGRESS"
+SCHEMA_VERSION = 1
+SCHEMA = """
+CREATE TABLE events (
+    id INTEGER PRIMARY KEY,
+    event_id TEXT NOT NULL UNIQUE,             -- a random id, so a copy of an event is never counted twice
+    at TEXT NOT NULL,                          -- when, in UTC (ISO 8601)
+    kind TEXT NOT NULL CHECK (kind IN ('quiz', 'exercise', 'card')),
+    notebook TEXT NOT NULL,                    -- '' for a review card
+    item TEXT NOT NULL,                        -- the question, exercise or card id
+    outcome TEXT NOT NULL CHECK (outcome IN ('correct', 'incorrect', 'got it', 'not yet'))
+);
+"""
+COLUMNS = ["event_id", "at", "kind", "notebook", "item", "outcome"]
 _warned = False
+_pending: list[tuple] = []  # events not saved yet (the store could not be written): retried on the next save
+
+
+class NotAStore(Exception):
+    """The file exists but is not a progress store of this version (corrupt, or another schema)."""
 
 
 def progress_path() -> Path:
-    """The progress file: $RNN_LESSON_PROGRESS if set, else `progress.json` in the user data folder."""
+    """The progress store: $RNN_LESSON_PROGRESS if set, else `progress.sqlite3` in the user data folder."""
     if os.environ.get(ENV_VAR):
-        return Path(os.environ[ENV_VAR])
-    return Path(user_data_dir("rnn-lesson", appauthor=False)) / "progress.json"
+        return Path(os.environ[ENV_VAR]).expanduser()
+    return Path(user_data_dir("rnn-lesson", appauthor=False)) / "progress.sqlite3"
+
+
+def writable_place() -> Path:
+    """A file path where progress can be saved: in the current folder if it is writable, else the temp folder."""
+    for folder in (Path.cwd(), Path(tempfile.gettempdir())):
+        if os.access(folder, os.W_OK):
+            return folder / "rnn-lesson-progress.sqlite3"
+    return Path(tempfile.gettempdir()) / "rnn-lesson-progress.sqlite3"
 
 
 def warn_once(message: str) -> None:
     """Warn about a progress problem the first time only, so a lesson is not flooded."""
     global _warned
     if not _warned:
-        warnings.warn(f"{message} Your answers still work; they just may not be remembered.", stacklevel=3)
+        warnings.warn(message, stacklevel=3)
         _warned = True
 
 
-def empty() -> dict:
-    return {"version": 1, "notebooks": {}, "cards": {}}
+def connect(path: Path) -> sqlite3.Connection:
+    """Open the store (waiting up to 30 s for another kernel that is saving). Tests replace this to fake faults."""
+    return sqlite3.connect(path, timeout=30, isolation_level=None)
+
+
+def open_store(path: Path, create: bool) -> sqlite3.Connection | None:
+    """A connection to a checked store; None if there is none yet and `create` is False.
+
+    Raises NotAStore for a file that isn't one, and sqlite3.OperationalError or OSError when it
+    can't be opened or written (permissions, a full disk, a lock held too long).
+    """
+    if not path.exists() and not create:
+        return None
+    path.parent.mkdir(parents=True, exist_ok=True)
+    connection = connect(path)
+    try:
+        connection.execute("PRAGMA journal_mode=WAL")  # falls back by itself where WAL is not possible
+        if create:
+            connection.execute("BEGIN IMMEDIATE")  # one kernel at a time makes the table
+            if connection.execute("PRAGMA user_version").fetchone()[0] == 0 and not has_tables(connection):
+                connection.execute(SCHEMA)
+                connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            connection.execute("COMMIT")
+        version = connection.execute("PRAGMA user_version").fetchone()[0]
+        if version == 0 and not has_tables(connection):  # empty: another kernel is making it this moment
+            connection.close()
+            return None
+        columns = [row[1] for row in connection.execute("PRAGMA table_info(events)")][1:]
+        if version != SCHEMA_VERSION or columns != COLUMNS:
+            raise NotAStore(f"schema version {version} with columns {columns}")
+        return connection
+    except sqlite3.OperationalError:
+        connection.close()
+        raise
+    except (sqlite3.DatabaseError, NotAStore) as error:  # "file is not a database", "malformed", another schema
+        connection.close()
+        raise NotAStore(str(error)) from error
+
+
+def has_tables(connection: sqlite3.Connection) -> bool:
+    return connection.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0] > 0
+
+
+def set_aside(path: Path, reason: str) -> None:
+    """Rename a file that is not a progress store to a new, unique name beside it (never deleted), and say so."""
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    aside = path.with_name(f"{path.name}.set-aside-{stamp}-{uuid.uuid4().hex[:8]}")
+    try:
+        path.rename(aside)
+        for suffix in ("-wal", "-shm"):  # SQLite's own side files follow their database
+            side = path.with_name(path.name + suffix)
+            if side.exists():
+                side.rename(aside.with_name(aside.name + suffix))
+    except OSError as error:
+        warn_once(f"Progress store {path} is not readable as a progress store ({reason}) and could not be renamed "
+                  f"aside ({error.strerror}). Your answers are kept until the kernel stops; set {ENV_VAR} to "
+                  f"another file, e.g. os.environ[{ENV_VAR!r}] = {str(writable_place())!r}.")
+        return
+    legacy = import_legacy_json(aside, path)
+    warnings.warn(f"Progress store {path} was not a progress store of this course ({reason}); it is kept, renamed, as "
+              f"{aside.name}{legacy}, and a new store was started.")
+
+
+def import_legacy_json(old: Path, path: Path) -> str:
+    """If `old` is a progress.json from an earlier version of the course, copy its answers into `path`."""
+    events = legacy_events(old)
+    if events:
+        save_events(path, events)
+    return f" ({len(events)} answers from it were copied into the new store)" if events else ""
+
+
+def save_events(path: Path, events: list[tuple]) -> None:
+    """Add `events` to the store at `path` in one transaction (all or none). Raises what `open_store` raises."""
+    connection = open_store(path, create=True)
+    if connection is None:
+        raise sqlite3.OperationalError("the store is being created by another kernel")
+    try:
+        with connection:
+            connection.execute("BEGIN IMMEDIATE")
+            connection.executemany(f"INSERT OR IGNORE INTO events ({', '.join(COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?)",
+                                   events)
+    finally:
+        connection.close()
+
+
+def record(kind: str, notebook: str, item: str, outcome: str) -> None:
+    """Save one event, with any that are still waiting; on failure keep them all waiting and warn once."""
+    path = progress_path()
+    earlier = path.with_name("progress.json")  # where an earlier version of the course kept answers
+    if not path.exists() and earlier.exists() and earlier != path:
+        _pending.extend(legacy_events(earlier))
+    _pending.append(event(kind, notebook, item, outcome))
+    try:
+        save_events(path, list(_pending))
+    except NotAStore as error:
+        set_aside(path, str(error))
+        try:
+            save_events(path, list(_pending))
+        except (NotAStore, sqlite3.Error, OSError):
+            return
+    except (sqlite3.Error, OSError) as error:
+        warn_once(f"Could not save progress to {path} ({error}). Your answers are kept until the kernel stops and "
+                  f"saved as soon as the store can be written; the file was not changed. Fix it by freeing disk "
+                  f"space or giving yourself read and write permission, or save elsewhere: "
+                  f"os.environ[{ENV_VAR!r}] = {str(writable_place())!r}.")
+        return
+    _pending.clear()
+
+
+def read_events() -> list[tuple]:
+    """Every event, saved and waiting, oldest first: tuples in the order of COLUMNS."""
+    path = progress_path()
+    try:
+        connection = open_store(path, create=False)
+    except NotAStore as error:
+        set_aside(path, str(error))
+        connection = None
+    except (sqlite3.Error, OSError) as error:
+        warn_once(f"Could not read the progress store {path} ({error}); it was left as it is. The table shows "
+                  f"this session's answers only; fix its permissions, or save elsewhere: "
+                  f"os.environ[{ENV_VAR!r}] = {str(writable_place())!r}.")
+        connection = None
+    saved = []
+    if connection is not None:
+        with connection:
+            saved = connection.execute(f"SELECT {', '.join(COLUMNS)} FROM events ORDER BY id").fetchall()
+        connection.close()
+    known = {row[0] for row in saved}
+    return saved + [e for e in _pending if e[0] not in known]
 
 
 def load_progress() -> dict:
-    """Read the progress file; a broken one is moved aside (renamed, never deleted) and a fresh one begins."""
-    path = progress_path()
-    if not path.exists():
-        return empty()
-    try:
-        state = json.loads(path.read_text(encoding="utf-8"))
-        if not isinstance(state, dict) or "notebooks" not in state:
-            raise ValueError("not a progress file")
-        return state
-    except (ValueError, UnicodeDecodeError):
-        aside = path.with_name(f"{path.name}.broken-{datetime.now():%Y%m%d-%H%M%S}")
-        try:
-            path.rename(aside)
-            warn_once(f"Progress file {path} was unreadable; moved it aside to {aside.name} and started afresh.")
-        except OSError:
-            warn_once(f"Progress file {path} is unreadable and could not be moved aside.")
-        return empty()
-    except OSError as error:
-        warn_once(f"Could not read the progress file {path} ({error}).")
-        return empty()
-
-
-def save_progress(state: dict) -> None:
-    """Write the progress file (through a temporary file, so a crash never leaves half a file)."""
-    path = progress_path()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(path.name + ".tmp")
-        temporary.write_text(json.dumps(state, indent=1, sort_keys=True), encoding="utf-8")
-        temporary.replace(path)
-    except OSError as error:
-        warn_once(f"Could not save progress to {path} ({error}); set {ENV_VAR} to a writable file path.")
-
-
-def notebook_entry(state: dict, notebook: str) -> dict:
-    entry = state["notebooks"].setdefault(notebook, {"quiz": {}, "exercises": {}})
-    entry["last_visit"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
-    return entry
+    """Every answer, folded: {"notebooks": {nb: {"quiz": {id: bool}, "exercises": {id: bool}, "last_visit"}},
+    "cards": {id: "got it" | "not yet"}}. A question or exercise once right stays right; a card keeps its latest."""
+    state: dict = {"version": SCHEMA_VERSION, "notebooks": {}, "cards": {}}
+    for _, at, kind, notebook, item, outcome in read_events():
+        if kind == "card":
+            state["cards"][item] = outcome
+            continue
+        entry = state["notebooks"].setdefault(notebook, {"quiz": {}, "exercises": {}})
+        answers = entry["quiz" if kind == "quiz" else "exercises"]
+        answers[item] = answers.get(item, False) or outcome == "correct"
+        entry["last_visit"] = max(entry.get("last_visit", ""), at)
+    return state
 
 
 def record_quiz_answer(notebook: str, question_id: str, correct: bool) -> None:
     """Remember a quiz answer; a question once answered correctly stays correct."""
-    state = load_progress()
-    quiz = notebook_entry(state, notebook)["quiz"]
-    quiz[question_id] = bool(correct) or quiz.get(question_id, False)
-    save_progress(state)
+    record("quiz", notebook, question_id, "correct" if correct else "incorrect")
 
 
 def record_exercise(notebook: str, exercise_id: str, solved: bool) -> None:
     """Remember an exercise check; once solved stays solved."""
-    state = load_progress()
-    exercises = notebook_entry(state, notebook)["exercises"]
-    exercises[exercise_id] = bool(solved) or exercises.get(exercise_id, False)
-    save_progress(state)
+    record("exercise", notebook, exercise_id, "correct" if solved else "incorrect")
 
 
 def record_card(card_id: str, got_it: bool) -> None:
     """Remember how a review card went: 'got it' or 'not yet' (not-yet cards come back first)."""
-    state = load_progress()
-    state.setdefault("cards", {})[card_id] = "got it" if got_it else "not yet"
-    save_progress(state)
+    record("card", "", card_id, "got it" if got_it else "not yet")
 
 
 def progress(export: str | Path | None = None) -> pd.DataFrame:
     """Your progress per lesson: quiz answers, exercises, last visit. Every lesson has a row,
     so a fresh start reads "not started" for each rather than an empty table.
 
-    export: a `.json` path writes the whole record (every answer) for an instructor to
-    review; a `.csv` path writes this table.
+    export: a `.json` path writes every answer (one record per event) for an instructor to
+    review; a `.csv` path writes this table. Any other name, or an existing file that is not
+    an earlier export, is refused, so an export never writes over your own files.
     """
+    if export is not None:
+        export = check_export_path(export)
     state = load_progress()
     rows = []
     for lesson in LESSONS:
@@ -127,10 +258,25 @@ def progress(export: str | Path | None = None) -> pd.DataFrame:
                      if exercises else "not started",
                      "last visit": entry.get("last_visit", "")[:16].replace("T", " ") or "not yet"})
     table = pd.DataFrame(rows, columns=["lesson", "quiz", "exercises", "last visit"])
-    if export is not None:
-        export = Path(export)
-        if export.suffix == ".csv":
-            table.to_csv(export, index=False)
-        else:
-            export.write_text(json.dumps(state, indent=1, sort_keys=True), encoding="utf-8")
+    if export is not None and export.suffix == ".csv":
+        table.to_csv(export, index=False)
+    elif export is not None:
+        events = [dict(zip(COLUMNS, row)) for row in read_events()]
+        export.write_text(json.dumps({"format": "rnn-lesson progress", **state, "events": events}, indent=1),
+                          encoding="utf-8")
     return table
+
+
+def check_export_path(export: str | Path) -> Path:
+    """The export path, if it ends in .json or .csv and would not write over a file that isn't an earlier export."""
+    export = Path(export).expanduser()
+    if export.suffix not in (".json", ".csv"):
+        raise ValueError(f"export: expected a file name ending in .json (every answer) or .csv (the table), "
+                         f"got {str(export)!r}; e.g. progress(export='my-progress.json').")
+    if export.exists():
+        head = export.read_text(encoding="utf-8", errors="replace")[:200]
+        ours = '"format": "rnn-lesson progress"' in head or head.startswith("lesson,quiz,exercises,last visit")
+        if not ours:
+            raise FileExistsError(f"export: {export} already exists and is not a progress export, so it is left "
+                                  f"alone; choose a new name, e.g. progress(export='my-progress{export.suffix}').")
+    return export
