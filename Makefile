@@ -59,12 +59,14 @@ test: $(STAMP)
 		--durations=8 tests/test_notebook_runs.py tests/test_jupyterlab.py tests
 
 # Outputs must not depend on anyone's saved progress: execute with an empty, temporary progress file.
+# Then notebooks/.shipped.json records these notebooks as the shipped ones (what reset restores).
 execute: $(STAMP)
 	RNN_LESSON_PROGRESS=$$(mktemp -d)/progress.sqlite3 $(BIN)/jupyter nbconvert --to notebook --execute --inplace \
 		--ExecutePreprocessor.kernel_name=python3 \
 		--ExecutePreprocessor.store_widget_state=False \
 		--ExecutePreprocessor.record_timing=False \
 		--ExecutePreprocessor.timeout=300 $(NOTEBOOKS)
+	$(BIN)/python -c 'from rnn_lesson.course.workshop.reset import record_shipped; record_shipped()'
 
 answer-key: $(STAMP)
 	$(BIN)/python -m rnn_lesson answer-key > instructor/answer_key.md

@@ -26,6 +26,31 @@ def test_answer_key_prints_markdown(capsys):
 def test_make_data_writes_the_shipped_file_again(tmp_path, capsys):
     assert main(["make-data", "--path", str(tmp_path / "again.npz")]) == 0
     assert f"sha256 {DATA_SHA256}" in capsys.readouterr().out
+    assert main(["make-data", "--path", str(tmp_path / "again.npz")]) == 0  # its own file: replaced freely
+
+
+def test_make_data_never_writes_over_a_file_that_is_not_its_own(tmp_path, capsys):
+    notebook = tmp_path / "01_input_shaping.ipynb"
+    notebook.write_text("{}")
+    assert main(["make-data", "--path", str(notebook)]) == 1
+    assert "expected a file name ending in .npz" in capsys.readouterr().out and notebook.read_text() == "{}"
+    other = tmp_path / "my_experiment.npz"
+    other.write_bytes(b"someone's own arrays")
+    assert main(["make-data", "--path", str(other)]) == 1
+    assert "is not a course data file, so it is left alone" in capsys.readouterr().out
+    assert other.read_bytes() == b"someone's own arrays"
+    assert main(["make-data", "--path", str(other), "--overwrite"]) == 0  # told to, it does
+    assert f"sha256 {DATA_SHA256}" in capsys.readouterr().out
+
+
+def test_backups_lists_what_reset_kept(course_copy, capsys):
+    assert main(["backups", "--root", str(course_copy)]) == 0
+    assert capsys.readouterr().out.startswith("no backups yet")
+    notebook = course_copy / "notebooks" / "04_prediction.ipynb"
+    notebook.write_text(notebook.read_text().replace("# your code here", "# mine", 1))
+    assert main(["reset", "04", "--root", str(course_copy)]) == 0
+    assert main(["backups", "--root", str(course_copy)]) == 0
+    assert capsys.readouterr().out.splitlines()[-1].startswith("backups/04_prediction-")
 
 
 

@@ -1,8 +1,9 @@
 """The course's command line.
 
     python -m rnn_lesson check              is this machine ready? (one line per check)
-    python -m rnn_lesson reset NOTEBOOK     restore a lesson, keeping your copy beside it
+    python -m rnn_lesson reset NOTEBOOK     restore a lesson as shipped, keeping your copy in backups/
     python -m rnn_lesson reset --all        the same for every lesson
+    python -m rnn_lesson backups            list the copies reset kept
     python -m rnn_lesson answer-key         print the quiz answers and exercise solutions (Markdown)
     python -m rnn_lesson make-data          regenerate data/sequences.npz from its seed
 """
@@ -10,6 +11,7 @@
 from __future__ import annotations
 
 import argparse
+import zipfile
 from pathlib import Path
 
 from rnn_lesson.course.lessons import NOTEBOOKS
@@ -24,34 +26,67 @@ def main(argv: list[str] | None = None) -> int:
     reset = commands.add_parser("reset", help="restore lessons to their shipped state, keeping your copies")
     reset.add_argument("notebook", nargs="?", help=f"a lesson's number (02) or notebook: {', '.join(NOTEBOOKS)}")
     reset.add_argument("--all", action="store_true", help="every lesson")
-    reset.add_argument("--root", default=str(ROOT), help=argparse.SUPPRESS)
+    backups = commands.add_parser("backups", help="list the copies of your notebooks that reset kept")
+    for command in (reset, backups):
+        command.add_argument("--root", default=str(ROOT), help=argparse.SUPPRESS)
     commands.add_parser("answer-key", help="print the answer key for instructors (Markdown)")
     make = commands.add_parser("make-data", help="regenerate data/sequences.npz from its seed")
-    make.add_argument("--path", help="where to write the file (default: the course data file)")
+    make.add_argument("--path", help="where to write the .npz file (default: the course data file)")
+    make.add_argument("--overwrite", action="store_true", help="replace an existing file that is not a course data file")
     args = parser.parse_args(argv)
 
     if args.command == "check":
         from rnn_lesson.course.workshop.preflight import main as check
         return check()
     if args.command == "reset":
-        from rnn_lesson.course.workshop.reset import reset_notebook
         if args.all == bool(args.notebook):
             parser.error("name one notebook, or use --all")
-        for name in NOTEBOOKS if args.all else [args.notebook]:
-            try:
-                print(reset_notebook(name, Path(args.root)))
-            except (ValueError, RuntimeError) as error:
-                print(f"not reset: {error}")
-                return 1
+        return reset_lessons(NOTEBOOKS if args.all else [args.notebook], Path(args.root))
+    if args.command == "backups":
+        from rnn_lesson.course.workshop.reset import list_backups
+        print("\n".join(list_backups(Path(args.root))) or "no backups yet: reset keeps one each time it restores a lesson")
         return 0
     if args.command == "answer-key":
         from rnn_lesson.course.workshop.answer_key import answer_key
         print(answer_key(), end="")
         return 0
+    return make_data(args.path, args.overwrite)
+
+
+def reset_lessons(names: list[str], root: Path) -> int:
+    from rnn_lesson.course.workshop.reset import reset_notebook
+
+    for name in names:
+        try:
+            print(reset_notebook(name, root))
+        except (ValueError, RuntimeError) as error:
+            print(f"not reset: {error}")
+            return 1
+    return 0
+
+
+def is_course_data_file(path: Path) -> bool:
+    """Whether `path` is a file `save_dataset` wrote: a zip holding exactly x.npy and y.npy."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return sorted(archive.namelist()) == ["x.npy", "y.npy"]
+    except (OSError, zipfile.BadZipFile):
+        return False
+
+
+def make_data(where: str | None, overwrite: bool) -> int:
     from rnn_lesson.data import DATA_PATH, make_sequences, save_dataset
+
+    path = Path(where) if where else DATA_PATH
+    if path.suffix != ".npz":
+        print(f"not written: --path expected a file name ending in .npz, got {str(path)!r}; "
+              f"e.g. --path {path.with_suffix('.npz').name}")
+        return 1
+    if path.exists() and not overwrite and not is_course_data_file(path):
+        print(f"not written: {path} already exists and is not a course data file, so it is left alone; choose "
+              "another --path, or add --overwrite to replace it.")
+        return 1
     x, y = make_sequences()
-    path = Path(args.path) if args.path else DATA_PATH
     checksum = save_dataset(x, y, path)
     print(f"wrote {path.name}: x {tuple(x.shape)} float32, y {tuple(y.shape)} int64, sha256 {checksum}")
     return 0
-
