@@ -12,7 +12,8 @@ in Debian's Chromium driven by Playwright, one page opens each notebook in turn 
 - at a 1280 px and then a 900 px wide window, both with the file browser open: an axe-core audit of
   the outputs finds nothing serious or critical, every figure has alt text, quiz options do not
   overlap, and no output or code is cut off at the side.
-The last test reads the server's log: no errors, and so no offline feature left on. Screenshots and
+Then lesson 01 is edited without saving and `python -m rnn_lesson reset 01` must refuse, the edit still
+in the editor. The last test reads the server's log: no errors, and so no offline feature left on. Screenshots and
 each notebook's axe results (axe-<notebook>.json) land in test-artifacts/browser/. The browser tests
 are skipped without Chromium, except under CI=true, where a missing browser fails the run.
 """
@@ -23,6 +24,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import time
 import urllib.request
 from dataclasses import dataclass, field
@@ -257,6 +259,36 @@ def test_outputs_are_accessible_and_fit_the_window(notebook, page, width):
     problems += overlapping_options(page) + cut_off_outputs(page)
     problems += [f"a code line wider than its cell: {line}" for line in notebook.wide_code[f"{width}px"]]
     assert problems == [], "\n".join(problems)
+
+
+@pytest.mark.browser
+def test_reset_refuses_a_notebook_with_unsaved_edits_and_the_edit_stays(browser, lab):
+    """Edit lesson 01 in JupyterLab without saving, run `python -m rnn_lesson reset 01`: refused, edit kept."""
+    url, log = lab
+    course = log.parent / "course"
+    notebook = course / "notebooks" / "01_input_shaping.ipynb"
+    on_disk = notebook.read_bytes()
+    page = browser.new_page(viewport={"width": WIDTHS[0], "height": WINDOW_HEIGHT})
+    try:
+        page.goto(f"{url}/lab/workspaces/reset-test/tree/notebooks/01_input_shaping.ipynb?token={TOKEN}&reset")
+        page.get_by_text("Python 3 (ipykernel) | Idle").wait_for(timeout=60_000)
+        editor = page.locator(".jp-CodeCell .cm-content").first
+        editor.click()
+        page.keyboard.press("End")
+        page.keyboard.type("  # my unsaved edit")
+        assert page.evaluate("() => window.jupyterapp.shell.currentWidget.context.model.dirty")
+        env = dict(os.environ, JUPYTER_RUNTIME_DIR=str(log.parent / "runtime"))
+        result = subprocess.run([sys.executable, "-m", "rnn_lesson", "reset", "01", "--root", str(course)],
+                                env=env, capture_output=True, text=True, timeout=60)
+        assert result.returncode == 1, result.stdout + result.stderr
+        assert "01_input_shaping.ipynb is open in JupyterLab" in result.stdout
+        assert "Close and Shut Down Notebook" in result.stdout
+        assert notebook.read_bytes() == on_disk and not (course / "backups").exists()
+        assert "# my unsaved edit" in editor.text_content()
+        assert page.evaluate("() => window.jupyterapp.shell.currentWidget.context.model.dirty")
+    finally:
+        shut_down_and_close(page)
+        page.close()
 
 
 def test_jupyterlab_logged_no_errors(lab):
