@@ -9,14 +9,9 @@ PORT ?= 8888
 LAB_ARGS ?=
 LAB_ROOT ?= .
 NOTEBOOKS := $(sort $(wildcard notebooks/0*.ipynb))
-SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
 
 # JupyterLab refuses to run as root without --allow-root (containers and CI run as root).
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
-# Nothing in the course calls the internet: no news, no update checks, no extension manager.
-OFFLINE := --LabApp.news_url=None \
-	--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate \
-	--LabApp.extension_manager=readonly
 
 .PHONY: help lab test check execute answer-key bench clean
 
@@ -33,21 +28,17 @@ $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "rnn-lesson needs Python 3.11 or newer, and $(PYTHON) is " + sys.version.split()[0] + ". Run with a newer one, e.g.: make test PYTHON=python3.11")'
 	$(PYTHON) -m venv $(VENV)
 
-$(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --editable '.[test]'
+# The course (editable, with its test tools) and its Jupyter settings (jupyter/: offline, no news, no
+# update checks, long code lines wrapped), which go into the environment so any `jupyter lab` uses them.
+$(STAMP): pyproject.toml jupyter/pyproject.toml jupyter/jupyter_lab_config.json jupyter/overrides.json | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --editable '.[test]' ./jupyter
 	@touch $(STAMP)
 
-# JupyterLab's defaults for the course: no news toast, no update check, and long code lines wrapped,
-# so no code is cut off in a narrow window.
-$(SETTINGS): jupyter/overrides.json | $(BIN)/python
-	@mkdir -p $(dir $(SETTINGS))
-	cp jupyter/overrides.json $(SETTINGS)
-
-lab: $(STAMP) $(SETTINGS)
+lab: $(STAMP)
 	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) --ServerApp.root_dir=$(LAB_ROOT) \
-		--LabApp.default_url=/lab/tree/notebooks/01_input_shaping.ipynb $(OFFLINE) $(ROOT_FLAG) $(LAB_ARGS)
+		--LabApp.default_url=/lab/tree/notebooks/01_input_shaping.ipynb $(ROOT_FLAG) $(LAB_ARGS)
 
-check: $(STAMP) $(SETTINGS)
+check: $(STAMP)
 	$(BIN)/python -m rnn_lesson check
 
 # Every test, the pre-flight check (tests/test_cli.py) and every notebook included: the notebooks run

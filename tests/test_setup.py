@@ -1,5 +1,6 @@
 """The setup a newcomer relies on: one source of dependencies. (`make lab` is tested in test_jupyterlab.py.)"""
 
+import json
 import re
 import tomllib
 
@@ -29,12 +30,25 @@ def test_environment_yml_agrees_with_pyproject():
     torch_pin = next(str(Requirement(d).specifier) for d in pyproject()["project"]["dependencies"]
                      if Requirement(d).name == "torch")
     assert f"pytorch-cpu={torch_pin.lstrip('=')}" in conda
-    # Everything else comes from pyproject.toml through the editable install with its extras.
-    assert pip_lines == ["-e .[test]"]
+    # Everything else comes from pyproject.toml through the editable install with its extras, and the
+    # course's Jupyter settings (jupyter/) are installed as make installs them.
+    assert pip_lines == ["-e .[test]", "./jupyter"]
     extras = Requirement("rnn-lesson" + pip_lines[0].removeprefix("-e .")).extras
     assert extras == set(pyproject()["project"]["optional-dependencies"])
     names = {re.split(r"[=<>]", d)[0] for d in conda}
     assert names == {"python", "pip", "pytorch-cpu"}, "list other packages in pyproject.toml, not here"
+
+
+def test_make_and_conda_install_the_same_jupyter_settings():
+    """The offline settings reach the environment the same way on every route: as the ./jupyter package."""
+    makefile = (ROOT / "Makefile").read_text()
+    assert "pip install --quiet --editable '.[test]' ./jupyter" in makefile
+    assert "news_url" not in makefile, "keep the offline settings in jupyter/jupyter_lab_config.json only"
+    settings = tomllib.loads((ROOT / "jupyter" / "pyproject.toml").read_text())["tool"]["setuptools"]["data-files"]
+    for files in settings.values():
+        assert all((ROOT / "jupyter" / name).is_file() for name in files)
+    config = json.loads((ROOT / "jupyter" / "jupyter_lab_config.json").read_text())["LabApp"]
+    assert config["news_url"] is None and config["extension_manager"] == "readonly"
 
 
 def test_no_sys_path_hacks():
