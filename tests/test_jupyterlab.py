@@ -78,18 +78,23 @@ def lab(tmp_path_factory):
                                    f"LAB_ROOT={base / 'course'}"],
                                   cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True)
     try:
-        deadline = time.time() + 60
-        while True:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/api/status?token={TOKEN}", timeout=2)
-                break
-            except OSError:
-                if time.time() > deadline or server.poll() is not None:
-                    pytest.fail("make lab did not start JupyterLab:\n" + log.read_text()[-2000:])
-                time.sleep(0.3)
+        wait_for_server(port, TOKEN, server, log)
         yield f"http://127.0.0.1:{port}", log
     finally:
         stop(server)
+
+
+def wait_for_server(port: int, token: str, server: subprocess.Popen, log: Path) -> None:
+    """Wait (up to a minute) until the Jupyter server on `port` answers; fail with its log if it stops or never does."""
+    deadline = time.time() + 60
+    while True:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/status?token={token}", timeout=2)
+            return
+        except OSError:
+            if time.time() > deadline or server.poll() is not None:
+                pytest.fail("JupyterLab did not start:\n" + log.read_text()[-2000:])
+            time.sleep(0.3)
 
 
 def stop(server: subprocess.Popen) -> None:

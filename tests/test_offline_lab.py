@@ -14,13 +14,13 @@ import os
 import subprocess
 import sys
 import textwrap
-import time
 import urllib.request
 from pathlib import Path
 
 import pytest
 
 from rnn_lesson.course.paths import ROOT
+from test_jupyterlab import CHROMIUM, CHROMIUM_ARGS, browser_missing, free_port, wait_for_server
 
 pytestmark = pytest.mark.slow
 LOOPBACK = ("127.0.0.1", "::1", "localhost", "0.0.0.0")
@@ -44,14 +44,6 @@ AUDIT = textwrap.dedent("""
 """)
 
 
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def plain_lab(tmp_path_factory):
     base = tmp_path_factory.mktemp("plain-lab")
@@ -68,15 +60,7 @@ def plain_lab(tmp_path_factory):
     with open(log, "wb") as output:
         server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
     try:
-        deadline = time.time() + 60
-        while True:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/api/status?token={TOKEN}", timeout=2)
-                break
-            except OSError:
-                if time.time() > deadline or server.poll() is not None:
-                    pytest.fail("jupyter lab did not start:\n" + log.read_text()[-2000:])
-                time.sleep(0.3)
+        wait_for_server(port, TOKEN, server, log)
         yield f"http://127.0.0.1:{port}", network_log, log
     finally:
         server.terminate()
@@ -99,8 +83,6 @@ def test_the_environment_turns_news_updates_and_the_extension_manager_off(plain_
 
 
 def test_no_request_leaves_127_0_0_1(plain_lab):
-    from test_jupyterlab import CHROMIUM, CHROMIUM_ARGS, browser_missing
-
     missing = browser_missing()
     if missing:
         if os.environ.get("CI") == "true":
