@@ -14,7 +14,11 @@ The quizzes, exercise checks, progress and workshop tools live in `rnn_lesson.co
 which nothing above imports.
 """
 
-from rnn_lesson.checks import check_h0, check_labels, check_sequences, shape_str
+from rnn_lesson.device import matplotlib_cache_folder
+
+matplotlib_cache_folder()  # before plots.py imports matplotlib: a read-only home folder prints no warning
+
+from rnn_lesson.checks import check_h0, check_labels, check_sequences, shape_str  # noqa: E402
 from rnn_lesson.data import (
     CLASS_NAMES,
     DATA_PATH,

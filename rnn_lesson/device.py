@@ -1,6 +1,13 @@
-"""Pick where tensors live: the one place the course chooses a device."""
+"""Pick where tensors live: the one place the course chooses a device. Also: a figure cache that works
+on a locked-down machine."""
 
 from __future__ import annotations
+
+import getpass
+import os
+import sys
+import tempfile
+from pathlib import Path
 
 import torch
 
@@ -27,3 +34,36 @@ def environment_report() -> str:
     version = torch.__version__.split("+")[0]
     note = "" if version == "2.13.0" else " (the course was written for torch 2.13.0; numbers may differ)"
     return f"torch {version}{note} | device: {pick_device()}"
+
+
+def matplotlib_cache_folder() -> Path | None:
+    """On a machine whose home folder is read-only, point matplotlib at a writable folder (before it is imported).
+
+    Matplotlib keeps its font cache in ~/.config/matplotlib (~/.matplotlib on macOS and Windows); where it
+    can't write there it prints a warning in every lesson. Then MPLCONFIGDIR is set to a folder of your own in
+    the temporary folder, kept between sessions. Returns that folder, or None when nothing had to change.
+    """
+    if os.environ.get("MPLCONFIGDIR"):
+        return None
+    on_linux = sys.platform.startswith(("linux", "freebsd"))
+    home_config = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
+    default = home_config / "matplotlib" if on_linux else Path.home() / ".matplotlib"
+    try:
+        default.mkdir(parents=True, exist_ok=True)
+        if os.access(default, os.W_OK):
+            return None
+    except OSError:
+        pass
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):  # a container user with no name
+        user = "user"
+    folder = Path(tempfile.gettempdir()) / f"rnn-lesson-matplotlib-{user}"
+    try:
+        folder.mkdir(mode=0o700, exist_ok=True)
+        if not os.access(folder, os.W_OK):
+            raise PermissionError(folder)
+    except OSError:
+        folder = Path(tempfile.mkdtemp(prefix="rnn-lesson-matplotlib-"))
+    os.environ["MPLCONFIGDIR"] = str(folder)
+    return folder

@@ -14,7 +14,7 @@ def test_python_dash_m_runs_the_pre_flight_check_in_a_fresh_process():
     result = subprocess.run([sys.executable, "-m", "rnn_lesson", "check"], cwd=ROOT, capture_output=True,
                             text=True, timeout=120)
     assert result.returncode == 0, result.stdout
-    assert sum(line.startswith("ok ") for line in result.stdout.splitlines()) == 6
+    assert sum(line.startswith("ok ") for line in result.stdout.splitlines()) == 7
     assert result.stdout.endswith("Ready for the course.\n")
 
 

@@ -9,7 +9,7 @@ def test_preflight_passes_here_with_one_line_per_check(capsys):
     assert preflight.main() == 0
     lines = capsys.readouterr().out.splitlines()
     assert [line.split()[1].rstrip(":") for line in lines[:-1]] == ["Python", "PyTorch", "widgets", "data",
-                                                                     "notebooks", "progress"]
+                                                                     "notebooks", "progress", "figures"]
     assert all(line.startswith("ok ") for line in lines[:-1]) and lines[-1] == "Ready for the course."
 
 

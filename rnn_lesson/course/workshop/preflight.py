@@ -77,7 +77,7 @@ def check_notebooks() -> Check:
 
 
 def check_progress_location() -> Check:
-    from rnn_lesson.course.progress_store import ENV_VAR, progress_path
+    from rnn_lesson.course.progress_store import ENV_VAR, progress_path, writable_place
 
     folder = progress_path().parent
     try:
@@ -85,13 +85,27 @@ def check_progress_location() -> Check:
         with tempfile.NamedTemporaryFile(dir=folder):
             pass
     except OSError as error:
-        return Check("progress", False, f"cannot write to {folder} ({error.strerror}); set {ENV_VAR} to a "
-                                        "writable file path, e.g. export RNN_LESSON_PROGRESS=~/rnn-progress.json")
+        place = writable_place()
+        return Check("progress", False, f"cannot write to {folder} ({error.strerror}); keep your answers in a "
+                                        f"writable place: before starting Jupyter run `export {ENV_VAR}={place}` "
+                                        f"(Windows: `set {ENV_VAR}={place}`)")
     source = f" (from {ENV_VAR})" if os.environ.get(ENV_VAR) else ""
     return Check("progress", True, f"answers are saved in {folder}{source}")
 
 
-CHECKS = (check_python, check_torch, check_widgets, check_data, check_notebooks, check_progress_location)
+def check_figures() -> Check:
+    """Matplotlib's cache folder: where the home folder is read-only, the course gives it a temporary one."""
+    from rnn_lesson.device import matplotlib_cache_folder
+
+    matplotlib_cache_folder()  # already done when rnn_lesson was imported; here in case it was not
+    folder = os.environ.get("MPLCONFIGDIR")
+    if folder and Path(folder).name.startswith("rnn-lesson-matplotlib-"):
+        return Check("figures", True, f"your home folder is read-only, so the lessons keep matplotlib's cache in {folder}")
+    return Check("figures", True, f"matplotlib's cache in {folder + ' (from MPLCONFIGDIR)' if folder else 'your home folder'}")
+
+
+CHECKS = (check_python, check_torch, check_widgets, check_data, check_notebooks, check_progress_location,
+          check_figures)
 
 
 def run_checks() -> list[Check]:
