@@ -10,11 +10,12 @@ import html
 import io
 
 import matplotlib.pyplot as plt
+import torch
 from IPython.display import display
 from matplotlib.figure import Figure
 from torch import Tensor
 
-from rnn_lesson.checks import check_sequences
+from rnn_lesson.checks import check_labels, check_sequences, require_tensor, shape_str
 from rnn_lesson.data import CLASS_NAMES
 from rnn_lesson.training import History
 
@@ -56,7 +57,7 @@ def show_figure(figure: Figure, alt: str) -> None:
 
     Lesson 03 § 6 (gradient size per time step) and lesson 04 § 4 (the misclassified sequences).
     """
-    data, metadata = image_bundle(figure_png(figure), alt)
+    data, metadata = image_bundle(figure_png(figure), require_alt(alt))
     display(data, metadata=metadata, raw=True)
 
 
@@ -66,9 +67,44 @@ def figure_png(figure: Figure) -> bytes:
 
     Lesson 02 § 6 (Hidden states over time), where a slider steps through time.
     """
-    png = png_of(figure)
+    png = png_of(require_figure(figure))
     plt.close(figure)
     return png
+
+
+def require_figure(figure: object) -> Figure:
+    """Return `figure` if it is a matplotlib Figure; otherwise say how to get the figure from what came."""
+    if isinstance(figure, Figure):
+        return figure
+    fix = "pass the figure itself; plt.gcf() is the current one"
+    if isinstance(getattr(figure, "figure", None), Figure):
+        fix = "pass the figure it is drawn in: ax.figure"
+    elif isinstance(figure, tuple):
+        fix = "plt.subplots() returns (figure, axes); unpack it with figure, ax = plt.subplots() and pass figure"
+    elif isinstance(figure, str):
+        fix = "the figure comes first, then the alt text: show_figure(figure, alt)"
+    raise TypeError(f"figure: expected a matplotlib Figure, got {type(figure).__name__}; {fix}.")
+
+
+def require_alt(alt: object) -> str:
+    """Return `alt` if it is words; a figure without alt text is a blank to a screen reader."""
+    if isinstance(alt, str) and alt.strip():
+        return alt
+    words = alt is None or isinstance(alt, str)  # None or blank: a ValueError; a number or a list: a TypeError
+    error, got = (ValueError, "no alt text") if words else (TypeError, f"{type(alt).__name__} {alt!r}")
+    raise error(f"alt: expected words that say what the figure shows, got {got}; pass them as "
+                "alt='…', e.g. alt='Line chart of the loss over 5 epochs, falling from 1.10 to 0.30'.")
+
+
+def as_tensor(value: object, name: str, dtype: torch.dtype | None = None) -> Tensor:
+    """A tensor as it is; a NumPy array or a list of numbers converted to `dtype` (a plot only reads them).
+    Rows of different lengths cannot be converted: PyTorch says which row is short."""
+    if isinstance(value, tuple) and any(isinstance(item, Tensor) for item in value):
+        raise TypeError(f"{name}: expected one tensor, got a tuple of {len(value)}; nn.RNN returns (output, h_n): "
+                        "unpack it with output, h_n = rnn(x) and pass output (for a batch, output[0]).")
+    if isinstance(value, (list, tuple)) or type(value).__name__ == "ndarray":
+        return torch.as_tensor(value, dtype=dtype)
+    return require_tensor(value, name)
 
 
 def figure_html(figure: Figure, alt: str = "") -> str:
@@ -77,9 +113,7 @@ def figure_html(figure: Figure, alt: str = "") -> str:
 
     Lesson 02 § 6 (Hidden states over time), where a slider steps through time.
     """
-    alt = alt or getattr(figure, "alt", "")
-    if not alt:
-        raise ValueError("figure_html: the figure has no alt text; pass alt='what the figure shows, in words'.")
+    alt = require_alt(alt or getattr(require_figure(figure), "alt", ""))
     encoded = base64.b64encode(figure_png(figure)).decode("ascii")
     return img_tag(encoded, alt, style="max-width: 100%; height: auto")  # shrinks to fit a narrow window
 
@@ -99,8 +133,18 @@ def plot_sequences_by_class(x: Tensor, y: Tensor, feature: int = 0, per_class: i
     """One panel per class with `per_class` sequences of x `(N, L, F)`, feature `feature` over time.
 
     Lesson 01 § 1 (What is a sequence, and why does order matter?). y: `(N,)` class indices.
+    NumPy arrays and lists are converted: a plot only reads the values.
     """
+    y_name = "y" if isinstance(y, Tensor) else "torch.as_tensor(y)"  # a fix the learner can type
+    x, y = as_tensor(x, "x", torch.float32), as_tensor(y, "y")
+    if x.dim() == 1 and y.dim() == 3:
+        raise TypeError(f"x, y: expected sequences x (N, L, F), then labels y (N,), got x {shape_str(x.shape)} and "
+                        f"y {shape_str(y.shape)}; swap them: plot_sequences_by_class(x, y).")
     x = check_sequences(x, input_size=None, n_labels=len(y))
+    y = check_labels(y, num_classes=len(CLASS_NAMES), name=y_name)
+    if not -x.shape[2] <= feature < x.shape[2]:
+        raise ValueError(f"feature: expected 0 to {x.shape[2] - 1} (x has {x.shape[2]} features), got {feature}; "
+                         f"features count from 0, so the last is feature={x.shape[2] - 1}.")
     fig, axes = plt.subplots(1, len(CLASS_NAMES), figsize=(11, 3), sharey=True, FigureClass=DescribedFigure)
     described = []
     for label, (ax, name) in enumerate(zip(axes, CLASS_NAMES)):
@@ -122,6 +166,16 @@ def plot_history(history: History) -> DescribedFigure:
 
     Lesson 03 § 4 (Training with `fit`). history: what `fit` returns, one value per epoch in each list.
     """
+    if not isinstance(history, History):
+        fix = "pass what fit returns: history = fit(model, train, val), then plot_history(history)"
+        if isinstance(history, dict):
+            fix = "make a History of it, History(**history), keyed train_loss, train_accuracy, val_loss, val_accuracy"
+        elif isinstance(history, list):
+            fix = "plot_history draws the four curves fit records; plot your own list with plt.plot(losses)"
+        raise TypeError(f"history: expected the History that fit returns, got {type(history).__name__}; {fix}.")
+    if len(history.train_loss) == 0:
+        raise ValueError("history: expected at least one epoch, got an empty History; train first: "
+                         "history = fit(model, train, val, epochs=1).")
     epochs = range(1, len(history.train_loss) + 1)
     fig, (loss_ax, acc_ax) = plt.subplots(1, 2, figsize=(10, 3.5), FigureClass=DescribedFigure)
     loss_ax.plot(epochs, history.train_loss, marker="o", label="train")
@@ -148,20 +202,24 @@ def plot_hidden_states(output: Tensor, upto: int | None = None) -> DescribedFigu
     Lesson 02 § 6 (Hidden states over time).
     `upto` shows only the first `upto` time steps (the rest stay blank), to step through time.
     """
+    output = as_tensor(output, "output", torch.float32)
     if output.dim() != 2:
-        raise ValueError(f"output: expected one sequence's hidden states (L, H), got {tuple(output.shape)}; "
-                         "pick one sequence first, e.g. output[0].")
+        fix = "pick one sequence first, e.g. output[0]" if output.dim() == 3 else "pass every step, e.g. output[0]"
+        raise ValueError(f"output: expected one sequence's hidden states (L, H), got {shape_str(output.shape)}; "
+                         f"{fix}, with output, h_n = rnn(x) (h_n holds the last step only).")
     steps, units = output.shape
+    if upto is not None and (upto != int(upto) or upto < 0):
+        raise ValueError(f"upto: expected a whole number of steps from 0 to {steps}, got {upto}; "
+                         f"use upto={min(max(int(upto), 0), steps)}.")
+    reached = steps if upto is None else min(int(upto), steps)  # 3.0 from a slider reads as 3
     shown = output.detach().cpu().clone()
-    if upto is not None:
-        shown[upto:] = float("nan")
+    shown[reached:] = float("nan")
     fig, ax = plt.subplots(figsize=(6, 3), FigureClass=DescribedFigure)
     image = ax.imshow(shown.T.numpy(), cmap="coolwarm", vmin=-1, vmax=1, aspect="auto")
     ax.set(xlabel="time step", ylabel="hidden unit", title="hidden state over time",
            xticks=range(steps), xticklabels=range(1, steps + 1))
     fig.colorbar(image, ax=ax)
     fig.tight_layout()
-    reached = steps if upto is None else max(0, min(upto, steps))
     filled = output[:reached].detach()                                     # (steps shown, H)
     fig.alt = (f"Heat map of {units} hidden units (rows) over {steps} time steps (columns), blue for -1, red for +1. "
                + ("No step shown yet." if reached == 0 else

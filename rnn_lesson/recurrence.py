@@ -4,7 +4,8 @@
 
 `rnn_step` is one step of it; `manual_rnn` loops it over time, layer by layer and
 direction by direction, with an `nn.RNN`'s own weights, and returns exactly what the
-module returns. The tests check the two against `nn.RNN` on every configuration.
+module returns. Both check their inputs first, as PyTorch does, and say what to fix.
+The tests check the two against `nn.RNN` on every configuration.
 """
 
 from __future__ import annotations
@@ -23,9 +24,45 @@ def rnn_step(x_t: Tensor, h_prev: Tensor, w_ih: Tensor, w_hh: Tensor, b_ih: Tens
 
     Lesson 02 § 4 (The recurrence by hand).
     x_t `(N, H_in)`, h_prev `(N, H)`, w_ih `(H, H_in)`, w_hh `(H, H)`, b_ih and b_hh `(H,)`
-    -> h_t `(N, H)`.
+    -> h_t `(N, H)`; unbatched, as nn.RNNCell takes it, x_t `(H_in,)` and h_prev `(H,)` -> `(H,)`.
     """
+    check_step(x_t, h_prev, w_ih, w_hh, b_ih, b_hh, activation)
     return activation(x_t @ w_ih.T + b_ih + h_prev @ w_hh.T + b_hh)
+
+
+def check_step(x_t: Tensor, h_prev: Tensor, w_ih: Tensor, w_hh: Tensor, b_ih: Tensor, b_hh: Tensor,
+               activation: object) -> None:
+    """rnn_step's inputs, checked as nn.RNNCell checks them so that no broadcast hides a mistake:
+    the shapes in rnn_step's docstring (H from w_hh, H_in from x_t) and one dtype, that of w_hh."""
+    named = {"x_t": x_t, "h_prev": h_prev, "w_ih": w_ih, "w_hh": w_hh, "b_ih": b_ih, "b_hh": b_hh}
+    for name, value in named.items():
+        same_dtype(require_tensor(value, name), name, require_tensor(w_hh, "w_hh").dtype)
+    if not callable(activation):
+        raise TypeError(f"activation: expected a function, got {type(activation).__name__} {activation!r}; "
+                        f"pass torch.{activation if activation in ('tanh', 'relu') else 'tanh'}, without quotes.")
+    if x_t.dim() not in (1, 2):
+        raise ValueError(f"x_t: expected one time step (N, H_in), got {shape_str(x_t.shape)}; take step t, x[:, t].")
+    hidden = w_hh.shape[0]
+    for name, shape in {"h_prev": (*x_t.shape[:-1], hidden), "w_ih": (hidden, x_t.shape[-1]),
+                        "w_hh": (hidden, hidden), "b_ih": (hidden,), "b_hh": (hidden,)}.items():
+        got = tuple(named[name].shape)
+        fix = "pass the layer's own rnn.weight_ih_l0, rnn.weight_hh_l0, rnn.bias_ih_l0, rnn.bias_hh_l0"
+        if name == "w_ih" and got == shape[::-1]:
+            fix = "it is transposed; pass w_ih.T (rnn_step multiplies by w_ih.T itself, as nn.RNN does)"
+        elif name == "h_prev" and got[-1:] == shape[-1:]:
+            fix = f"one state per sequence of x_t; start from torch.zeros{shape_str(shape)}"
+        elif name == "h_prev" and got[-1:] == w_ih.shape[-1:]:
+            fix = "x_t and h_prev are swapped; the input comes first: rnn_step(x_t, h_prev, ...)"
+        if got != shape:
+            raise ValueError(f"{name}: expected {shape_str(shape)}, got {shape_str(got)}; {fix}.")
+
+
+def same_dtype(value: Tensor, name: str, dtype: torch.dtype) -> Tensor:
+    """Return `value` if its dtype is `dtype`, the RNN's weights'; otherwise say which cast fixes it."""
+    if value.dtype != dtype:
+        cast = "float()" if dtype == torch.float32 else f"to({dtype})"
+        raise TypeError(f"{name}: expected dtype {dtype} like the RNN's weights, got {value.dtype}; use {name}.{cast}.")
+    return value
 
 
 def manual_rnn(rnn: nn.RNN, x: Tensor, h0: Tensor | None = None) -> tuple[Tensor, Tensor]:
@@ -40,6 +77,7 @@ def manual_rnn(rnn: nn.RNN, x: Tensor, h0: Tensor | None = None) -> tuple[Tensor
     two differ by about 1e-3 (measured on an H100: 4e-4), or about 1e-5 after
     `torch.backends.cudnn.allow_tf32 = False`. On the CPU they agree to 1e-6.
     """
+    rnn = require_rnn(rnn, x)
     unbatched = isinstance(x, Tensor) and x.dim() == 2
     x, h0 = time_first_inputs(rnn, x, h0)  # x (L, N, H_in), h0 (num_layers * D, N, H)
     directions = 2 if rnn.bidirectional else 1
@@ -61,6 +99,24 @@ def manual_rnn(rnn: nn.RNN, x: Tensor, h0: Tensor | None = None) -> tuple[Tensor
     return output, h_n
 
 
+def require_rnn(rnn: object, x: object) -> nn.RNN:
+    """Return `rnn` if it is an nn.RNN layer; otherwise a TypeError that says which layer to pass."""
+    if isinstance(rnn, nn.RNN):
+        return rnn
+    features = x.shape[-1] if isinstance(x, Tensor) and x.dim() else "input_size"
+    fix = f"create a layer and pass it, e.g. rnn = nn.RNN({features}, 8, batch_first=True)"
+    if isinstance(rnn, (nn.LSTM, nn.GRU)):
+        fix = (f"manual_rnn follows nn.RNN's recurrence only (nn.{type(rnn).__name__} adds gates); use "
+               f"nn.RNN({rnn.input_size}, {rnn.hidden_size}, num_layers={rnn.num_layers}, "
+               f"batch_first={rnn.batch_first}, bidirectional={rnn.bidirectional})")
+    elif isinstance(getattr(rnn, "rnn", None), nn.Module):
+        fix = "pass the model's recurrent layer, model.rnn"
+    elif isinstance(rnn, Tensor):
+        fix = "the layer comes first: manual_rnn(rnn, x)"
+    got = f"the class {rnn.__name__}" if isinstance(rnn, type) else type(rnn).__name__
+    raise TypeError(f"rnn: expected an nn.RNN layer, got {got}; {fix}.")
+
+
 def time_first_inputs(rnn: nn.RNN, x: Tensor, h0: Tensor | None) -> tuple[Tensor, Tensor]:
     """Check `x` and `h0` and lay them out the way the loop reads them: time first.
 
@@ -72,22 +128,44 @@ def time_first_inputs(rnn: nn.RNN, x: Tensor, h0: Tensor | None) -> tuple[Tensor
     x = require_tensor(x, "x")
     if x.dim() not in (2, 3) or x.shape[-1] != rnn.input_size:
         layout = "(N, L, {0})" if rnn.batch_first else "(L, N, {0})"
+        fix = "drop the extra dimension: x.squeeze(0)" if x.dim() == 4 and x.shape[0] == 1 else "pass a batch"
+        if x.dim() in (2, 3):
+            fix = f"pass x with {rnn.input_size} features, or build the RNN with input_size={x.shape[-1]}"
         raise ValueError(f"x: expected {layout.format(rnn.input_size)} or unbatched (L, {rnn.input_size}), "
-                         f"got {shape_str(x.shape)}.")
+                         f"got {shape_str(x.shape)}; {fix}.")
     if rnn.training and rnn.dropout > 0 and rnn.num_layers > 1:
-        raise ValueError("manual_rnn applies no dropout; call rnn.eval() before comparing it with nn.RNN.")
-    unbatched = x.dim() == 2
+        raise ValueError(f"rnn: expected a layer in eval mode, got one in training mode with dropout={rnn.dropout}, "
+                         "which manual_rnn does not apply; call rnn.eval() before comparing it with nn.RNN.")
+    got, unbatched = shape_str(x.shape), x.dim() == 2
     if unbatched:
         x = x.unsqueeze(1)  # (L, H_in) -> (L, 1, H_in)
     elif rnn.batch_first:
         x = x.transpose(0, 1)  # (N, L, H_in) -> (L, N, H_in)
+    if x.shape[0] == 0:
+        steps = "x[:, :t]" if rnn.batch_first and not unbatched else "x[:t]"
+        raise ValueError(f"x: expected at least one time step, got {got} with seq_len 0; "
+                         f"check the slice that made it: {steps} keeps the first t steps.")
+    same_dtype(x, "x", rnn.weight_hh_l0.dtype)
     directions = 2 if rnn.bidirectional else 1
     state_shape = (rnn.num_layers * directions, x.shape[1], rnn.hidden_size)
     if h0 is None:
         return x, torch.zeros(state_shape, dtype=x.dtype, device=x.device)
     if unbatched:
-        return x, check_h0(h0, (state_shape[0], state_shape[2])).unsqueeze(1)
-    return x, check_h0(h0, state_shape)
+        return x, same_dtype(check_state(h0, (state_shape[0], state_shape[2])), "h0", x.dtype).unsqueeze(1)
+    return x, same_dtype(check_state(h0, state_shape), "h0", x.dtype)
+
+
+def check_state(h0: object, expected: tuple[int, ...]) -> Tensor:
+    """check_h0 (h0 `expected`, `(num_layers * D, N, H)`), first naming two mistakes it cannot:
+    an LSTM's `(h0, c0)` pair, and an h0 without its first dimension, num_layers * D."""
+    if isinstance(h0, tuple) and all(isinstance(h, Tensor) for h in h0):
+        raise TypeError(f"h0: expected one tensor {shape_str(expected)}, got a tuple of {len(h0)} tensors; "
+                        "(h0, c0) is an LSTM's state and nn.RNN has no cell state: pass h0 alone.")
+    if tuple(require_tensor(h0, "h0").shape) == expected[1:]:
+        fix = "h0.unsqueeze(0)" if expected[0] == 1 else f"torch.stack([h0] * {expected[0]})"
+        raise ValueError(f"h0: expected {shape_str(expected)}, got {shape_str(h0.shape)}: the first dimension, "
+                         f"num_layers * num_directions, is missing; use {fix}.")
+    return check_h0(h0, expected)
 
 
 def run_direction(rnn: nn.RNN, inputs: Tensor, h: Tensor, layer: int, reverse: bool) -> tuple[Tensor, Tensor]:
@@ -105,7 +183,7 @@ def run_direction(rnn: nn.RNN, inputs: Tensor, h: Tensor, layer: int, reverse: b
     activation = torch.tanh if rnn.nonlinearity == "tanh" else torch.relu
     steps = range(inputs.shape[0])
     outputs = [None] * len(steps)
-    for t in (reversed(steps) if reverse else steps):
-        h = rnn_step(inputs[t], h, w_ih, w_hh, b_ih, b_hh, activation)
+    for t in (reversed(steps) if reverse else steps):  # rnn_step's formula; the inputs were checked once, above
+        h = activation(inputs[t] @ w_ih.T + b_ih + h @ w_hh.T + b_hh)
         outputs[t] = h
     return torch.stack(outputs), h

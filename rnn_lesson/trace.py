@@ -6,13 +6,14 @@ end of lessons 01 to 04 ("Where we are in the data flow"); `prediction_trace` in
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import pandas as pd
 import torch
 from torch import Tensor, nn
 
-from rnn_lesson.checks import check_sequences, shape_str
+from rnn_lesson.checks import check_sequences, require_tensor, shape_str
 from rnn_lesson.models import SequenceClassifier
 
 # Each text fits pandas' default column width (50 characters), so no table cuts it short.
@@ -37,8 +38,14 @@ def data_flow(model: nn.Module, x: Tensor) -> pd.DataFrame:
 
     Lesson 01 § 7 (Where we are in the data flow), and the same section of lessons 02 to 04.
     One row per layer, in the order the layers run: stage, input shape, what happens,
-    output shape. A last row shows softmax, which is applied at prediction time only.
+    output shape. For a model that returns logits (a tensor), a last row shows softmax, which is
+    applied at prediction time only; a bare layer such as nn.RNN returns a tuple and gets none.
     """
+    if not isinstance(model, nn.Module):
+        raise model_error(model, "data_flow", "a model, an nn.Module such as SequenceClassifier()")
+    x = require_tensor(x, "x")
+    if getattr(model, "batch_first", True):  # a bare nn.RNN(batch_first=False) takes (L, N, F) by design
+        warn_if_time_first(x)
     rows = []
 
     def record(module: nn.Module, inputs: tuple, output: Tensor | tuple) -> None:
@@ -46,7 +53,8 @@ def data_flow(model: nn.Module, x: Tensor) -> pd.DataFrame:
                      "what happens": WHAT_HAPPENS.get(type(module), "applies the layer"),
                      "output shape": shapes_of(output)})
 
-    x = x.to(next(model.parameters()).device) if isinstance(x, torch.Tensor) else x
+    first = next(model.parameters(), None)  # a model without parameters stays where x is
+    x = x if first is None else x.to(first.device)
     leaves = [m for m in model.modules() if not list(m.children())]
     hooks = [m.register_forward_hook(record) for m in leaves]
     try:
@@ -58,10 +66,36 @@ def data_flow(model: nn.Module, x: Tensor) -> pd.DataFrame:
             hook.remove()
     rows.insert(0, {"stage": "input", "input shape": "", "what happens": "a batch of sequences",
                     "output shape": shape_str(x.shape)})
-    rows.append({"stage": "softmax (prediction only)", "input shape": shape_str(logits.shape),
-                 "what happens": "logits to probabilities; not part of the model",
-                 "output shape": shape_str(torch.softmax(logits, dim=-1).shape)})
+    if isinstance(logits, Tensor):
+        rows.append({"stage": "softmax (prediction only)", "input shape": shape_str(logits.shape),
+                     "what happens": "logits to probabilities; not part of the model",
+                     "output shape": shape_str(torch.softmax(logits, dim=-1).shape)})
     return pd.DataFrame(rows)
+
+
+def model_error(model: object, helper: str, expected: str) -> TypeError:
+    """The error for something other than the model a helper follows, with how to get one."""
+    got = f"the class {model.__name__}" if isinstance(model, type) else type(model).__name__
+    fix = f"{'create one and pass it' if isinstance(model, type) else 'pass one'}: model = SequenceClassifier()"
+    if isinstance(model, Tensor):
+        fix = f"the model comes first: {helper}(model, x)"
+    elif isinstance(model, nn.RNNBase):
+        cell = "" if isinstance(model, nn.RNN) else f", cell={type(model).__name__.lower()!r}"
+        fix = (f"a bare layer has no head; build a classifier around one and train it with fit: "
+               f"model = SequenceClassifier(input_size={model.input_size}, hidden_size={model.hidden_size}{cell})")
+    return TypeError(f"model: expected {expected}, got {got}; {fix}.")
+
+
+def warn_if_time_first(x: Tensor, name: str = "x") -> Tensor:
+    """Warn when a batch `(N, L, F)` looks time first: more time steps than sequences, and 100 steps or more.
+    A warning, not an error: long sequences in small batches exist; a data set of sequences this long
+    rarely does (the course's is N = 1000 by L = 10), so swapped axes are the likelier reading."""
+    if x.dim() == 3 and 1 < x.shape[0] < x.shape[1] and x.shape[1] >= 100:
+        warnings.warn(f"{name}: expected (batch, seq_len, features), got {shape_str(x.shape)}, read as "
+                      f"{x.shape[0]} sequences of {x.shape[1]} time steps; if you meant {x.shape[1]} sequences "
+                      f"of {x.shape[0]} steps, batch and time are swapped: use {name}.transpose(0, 1).",
+                      UserWarning, stacklevel=3)
+    return x
 
 
 @dataclass
@@ -109,7 +143,9 @@ def prediction_trace(model: SequenceClassifier, x: Tensor) -> PredictionTrace:
     Steps: input `(N, L, F)` -> RNN outputs `(N, L, D*H)` -> last hidden state `(N, D*H)`
     -> logits `(N, C)` -> softmax probabilities `(N, C)`; an unbatched sequence keeps no N.
     """
-    x = check_sequences(x, model.rnn.input_size, allow_unbatched=True)
+    if not isinstance(getattr(model, "rnn", None), nn.RNNBase) or not hasattr(model, "head"):
+        raise model_error(model, "prediction_trace", "a classifier with .rnn and .head (a SequenceClassifier)")
+    x = warn_if_time_first(check_sequences(x, model.rnn.input_size, allow_unbatched=True))
     unbatched = x.dim() == 2
     batch = (x.unsqueeze(0) if unbatched else x).to(next(model.parameters()).device)
     model.eval()

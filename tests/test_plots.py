@@ -126,5 +126,5 @@ def test_figure_html_for_a_slider_keeps_the_alt_text_and_asks_for_one_when_missi
     html = figure_html(figure)
     assert html.startswith("<img ") and "Steps 1 to 2 shown" in html
     assert not plt.fignum_exists(figure.number)
-    with pytest.raises(ValueError, match="no alt text; pass alt="):
+    with pytest.raises(ValueError, match="got no alt text; pass them as alt="):
         figure_html(plt.figure())
