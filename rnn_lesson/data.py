@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import math
 import zipfile
 from pathlib import Path
 
@@ -18,7 +19,7 @@ import torch
 from torch import Tensor
 from torch.utils.data import DataLoader, TensorDataset
 
-from rnn_lesson.checks import check_labels, check_sequences
+from rnn_lesson.checks import check_xy, describe, require_int, require_number
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"  # the course's data folder
 DATA_PATH = DATA_DIR / "sequences.npz"
@@ -49,9 +50,8 @@ def make_sequences(
     adds Gaussian noise of standard deviation `noise`. `delay` appends that many steps of
     quiet noise (standard deviation 0.05), so a model must remember the pattern across them (lessons 03 and 05).
     """
-    for name, value in (("n", n), ("steps", steps), ("features", features), ("delay", delay + 1)):
-        if not isinstance(value, int) or value < 1:
-            raise ValueError(f"{name}: expected a positive whole number, got {value!r}.")
+    n, steps, features = require_int(n, "n"), require_int(steps, "steps"), require_int(features, "features")
+    delay, seed = require_int(delay, "delay", minimum=0), require_int(seed, "seed", minimum=0)
     rng = np.random.default_rng(seed)
     y = rng.permutation(np.arange(n) % len(CLASS_NAMES))
     values = np.sort(rng.uniform(-1.0, 1.0, size=(n, steps)), axis=1)
@@ -63,15 +63,16 @@ def make_sequences(
     return torch.from_numpy(x.astype(np.float32)), torch.from_numpy(y.astype(np.int64))
 
 
-def save_dataset(x: Tensor, y: Tensor, path: Path = DATA_PATH) -> str:
+def save_dataset(x: Tensor, y: Tensor, path: Path | str) -> str:
     """Write `x` `(N, L, F)` and `y` `(N,)` to an `.npz` file, byte for byte the same each time.
 
     Lesson 01 § 1 (the data card says how the shipped file was made with it).
     `np.savez` stamps the current time into the zip; this writes each array with a fixed
     date instead, so the file's checksum depends on the data alone. Returns the SHA-256.
     """
+    x, y = check_xy(x, y, "save_dataset({}, path)")
     with zipfile.ZipFile(path, "w") as archive:
-        for name, array in (("x", x.numpy()), ("y", y.numpy())):
+        for name, array in (("x", x.cpu().numpy()), ("y", y.cpu().numpy())):
             buffer = io.BytesIO()
             np.lib.format.write_array(buffer, array, allow_pickle=False)
             archive.writestr(zipfile.ZipInfo(f"{name}.npy", date_time=(1980, 1, 1, 0, 0, 0)), buffer.getvalue())
@@ -83,49 +84,74 @@ def file_sha256(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-def load_dataset(path: Path = DATA_PATH, expected_sha256: str | None = DATA_SHA256) -> tuple[Tensor, Tensor]:
-    """Load the shipped course data set after checking its checksum. Lesson 01 § 1.
+def load_dataset(path: Path | str = DATA_PATH, expected_sha256: str | None = None) -> tuple[Tensor, Tensor]:
+    """Load the course data set, or data that `save_dataset` wrote. Lesson 01 § 1.
 
-    Returns `x` `(1000, 10, 5)` float32 and `y` `(1000,)` int64. A missing or altered file
-    raises an error that says how to regenerate it; other data is never substituted.
+    Returns `x` `(N, L, F)` float32 and `y` `(N,)` int64: `(1000, 10, 5)` and `(1000,)` for the course file.
+    The course file is checked against `DATA_SHA256`, another file only against `expected_sha256` if given.
+    A missing or altered course file raises an error that says how to regenerate it; no other data is substituted.
     """
     path = Path(path)
-    if not path.exists():
+    course_file = path.resolve() == DATA_PATH
+    if not path.exists() and course_file:
         raise FileNotFoundError(f"The course data file {path} is missing. Regenerate it with: {REGENERATE}")
+    if not path.exists():
+        cwd = "" if path.is_absolute() else f" (a relative path starts from the current folder, {Path.cwd()})"
+        raise FileNotFoundError(f"load_dataset: expected an existing file, got '{path}': there is no {path.resolve()}"
+                                f"{cwd}; give the path from there, or in full (load_dataset() loads the course file).")
+    expected_sha256 = DATA_SHA256 if course_file and expected_sha256 is None else expected_sha256
     if expected_sha256 is not None and file_sha256(path) != expected_sha256:
-        raise ValueError(f"The course data file {path} is corrupt or was changed (its checksum is not "
-                         f"{expected_sha256[:12]}...). Regenerate it with: {REGENERATE}")
-    with np.load(path, allow_pickle=False) as arrays:
+        raise ValueError(f"The data file {path} is corrupt or was changed (its checksum is not {expected_sha256[:12]}...). "
+                         + (f"Regenerate it with: {REGENERATE}" if course_file else "Check that it is the file you meant."))
+    try:
+        arrays = np.load(path, allow_pickle=False)
+    except (ValueError, EOFError):
+        arrays = None  # not an .npz archive of plain arrays
+    names = sorted(getattr(arrays, "files", []))
+    if "x" not in names or "y" not in names:
+        raise ValueError(f"load_dataset: expected an .npz file with arrays x and y, got {path} with "
+                         f"{names or 'no such arrays'}; write it with save_dataset(x, y, path) (course file: {REGENERATE})")
+    with arrays:
         return torch.from_numpy(arrays["x"]), torch.from_numpy(arrays["y"])
 
 
 def train_val_split(
-    x: Tensor, y: Tensor, val_fraction: float = 0.2, seed: int = 0
+    x: Tensor, y: Tensor | None = None, val_fraction: float = 0.2, seed: int = 0
 ) -> tuple[tuple[Tensor, Tensor], tuple[Tensor, Tensor]]:
     """Shuffle with `seed` and split into `(x_train, y_train), (x_val, y_val)`.
 
-    Lesson 01 § 4 (Mini-batches with a `DataLoader`). x: `(N, L, F)`, y: `(N,)`.
-    With the defaults: `(800, 10, 5)`, `(800,)`, `(200, 10, 5)`, `(200,)`.
+    Lesson 01 § 4 (Mini-batches with a `DataLoader`). x: `(N, L, F)`, y: `(N,)`; leaving out y gets a message.
+    With the defaults: `(800, 10, 5)`, `(800,)`, `(200, 10, 5)`, `(200,)`; neither part may be empty.
     """
-    y = check_labels(y, num_classes=None)
-    x = check_sequences(x, input_size=None, n_labels=len(y))
+    x, y = check_xy(x, y, "train_val_split({})")
+    val_fraction, seed = require_number(val_fraction, "val_fraction"), require_int(seed, "seed", minimum=0)
     if not 0 < val_fraction < 1:
-        raise ValueError(f"val_fraction: expected a number between 0 and 1, got {val_fraction}.")
-    order = torch.randperm(len(y), generator=torch.Generator().manual_seed(seed))
+        raise ValueError(f"val_fraction: expected a number between 0 and 1, got {val_fraction:g}; "
+                         f"use val_fraction={val_fraction / 100 if 1 < val_fraction < 100 else 0.2:g}.")
     n_val = round(len(y) * val_fraction)
+    if not 0 < n_val < len(y):
+        step = math.ceil(100 / len(y)) / 100  # the smallest fraction that puts one sequence on the validation side
+        fix = f"use val_fraction={step if n_val == 0 else 1 - step:g}" if len(y) > 1 else "use 2 sequences or more"
+        raise ValueError(f"val_fraction: expected sequences on both sides of the split, got {len(y) - n_val} for "
+                         f"training and {n_val} for validation out of {len(y)}; {fix}.")
+    order = torch.randperm(len(y), generator=torch.Generator().manual_seed(seed))
     val, train = order[:n_val], order[n_val:]
     return (x[train], y[train]), (x[val], y[val])
 
 
-def make_loader(x: Tensor, y: Tensor, batch_size: int = 32, shuffle: bool = True, seed: int = 0) -> DataLoader:
+def make_loader(
+    x: Tensor, y: Tensor | None = None, batch_size: int = 32, shuffle: bool = True, seed: int = 0
+) -> DataLoader:
     """Wrap `x` `(N, L, F)` and `y` `(N,)` in a DataLoader of batches `(batch_size, L, F)`, `(batch_size,)`.
 
     Lesson 01 § 4 (Mini-batches with a `DataLoader`). Shuffling uses its own generator
-    seeded with `seed`, so the batch order is reproducible.
+    seeded with `seed`, so the batch order is reproducible. Leaving out y gets a message.
     """
-    y = check_labels(y, num_classes=None)
-    x = check_sequences(x, input_size=None, n_labels=len(y))
-    if batch_size < 1:
-        raise ValueError(f"batch_size: expected a positive integer, got {batch_size}.")
+    x, y = check_xy(x, y, "make_loader({})")
+    batch_size, seed = require_int(batch_size, "batch_size"), require_int(seed, "seed", minimum=0)
+    if isinstance(shuffle, str):
+        wanted = shuffle.strip().lower() not in ("false", "no", "off", "0", "")
+        raise TypeError(f"shuffle: expected True or False, got {describe(shuffle)}, which counts as True; "
+                        f"use shuffle={wanted}.")
     generator = torch.Generator().manual_seed(seed)
     return DataLoader(TensorDataset(x, y), batch_size=batch_size, shuffle=shuffle, generator=generator)

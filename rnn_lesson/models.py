@@ -10,7 +10,7 @@ from __future__ import annotations
 import torch
 from torch import Tensor, nn
 
-from rnn_lesson.checks import check_sequences
+from rnn_lesson.checks import check_sequences, describe, require_int
 
 CELLS = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
 
@@ -29,11 +29,16 @@ class SequenceClassifier(nn.Module):
     def __init__(self, input_size: int = 5, hidden_size: int = 8, num_classes: int = 3, cell: str = "rnn",
                  **rnn_kwargs: object):
         super().__init__()
-        if rnn_kwargs.pop("batch_first", True) is not True:
-            raise ValueError("SequenceClassifier always uses batch_first=True: pass x as (batch, seq_len, "
-                             "features), transposing time-major data with x.transpose(0, 1).")
+        input_size, hidden_size = require_int(input_size, "input_size"), require_int(hidden_size, "hidden_size")
+        num_classes = require_int(num_classes, "num_classes", minimum=2)  # a classifier tells 2 classes or more apart
+        batch_first = rnn_kwargs.pop("batch_first", True)
+        if batch_first is not True:
+            raise ValueError(f"batch_first: expected True, as SequenceClassifier always uses batch_first=True, got "
+                             f"{describe(batch_first)}; leave it out, and transpose time-major data: x.transpose(0, 1).")
         if cell not in CELLS:
-            raise ValueError(f"cell: expected one of {sorted(CELLS)}, got {cell!r}.")
+            named = getattr(cell, "__name__", str(cell)).lower()  # "LSTM" or the class nn.LSTM -> "lstm"
+            fix = f"use cell={named!r}" if named in CELLS else "pick one of them"
+            raise ValueError(f"cell: expected one of 'rnn', 'lstm', 'gru' (lowercase), got {describe(cell)}; {fix}.")
         self.rnn = CELLS[cell](input_size, hidden_size, batch_first=True, **rnn_kwargs)
         directions = 2 if self.rnn.bidirectional else 1
         self.head = nn.Linear(directions * hidden_size, num_classes)
@@ -49,7 +54,7 @@ class SequenceClassifier(nn.Module):
         return h_n[-1]
 
     def forward(self, x: Tensor) -> Tensor:
-        x = check_sequences(x, self.rnn.input_size)
+        x = check_sequences(x, self.rnn.input_size, like=self.head.weight)
         output, state = self.rnn(x)  # (N, L, D*H), and h_n (num_layers*D, N, H) or, for an LSTM, (h_n, c_n)
         h_n = state[0] if isinstance(state, tuple) else state
         return self.head(self.last_hidden(h_n))  # (N, num_classes)
@@ -70,5 +75,5 @@ class OrderBlindBaseline(nn.Module):
         self.head = nn.Linear(hidden_size, num_classes)
 
     def forward(self, x: Tensor) -> Tensor:
-        x = check_sequences(x, self.input_size)
+        x = check_sequences(x, self.input_size, like=self.head.weight)
         return self.head(self.per_step(x).mean(dim=1))  # (N, L, hidden) -> (N, hidden) -> (N, classes)

@@ -6,16 +6,20 @@ zero_grad -> forward -> loss -> backward -> step. `plots.plot_history` draws a `
 
 from __future__ import annotations
 
+import math
+import warnings
 from dataclasses import dataclass, field
 
 import pandas as pd
 import torch
 from torch import Tensor, nn
+from torch.utils.data import DataLoader
 from IPython.display import display
 from tqdm.auto import tqdm
 from tqdm.notebook import tqdm as notebook_tqdm
 
-from rnn_lesson.checks import check_fit_inputs
+from rnn_lesson.checks import (check_labels, check_model, check_sequences, check_xy, describe, require_int,
+                               require_number, shape_str)
 from rnn_lesson.data import make_loader
 
 
@@ -68,13 +72,14 @@ def observe(history: History, i: int, chance: float = 1 / 3) -> str:
     return "learning: loss falling, accuracy rising"
 
 
-def evaluate(model: nn.Module, x: Tensor, y: Tensor, batch_size: int = 256) -> tuple[float, float]:
+def evaluate(model: nn.Module, x: Tensor, y: Tensor | None = None, batch_size: int = 256) -> tuple[float, float]:
     """Mean cross-entropy loss and accuracy of `model` on x `(N, L, F)`, y `(N,)`: two floats.
 
     Lesson 03 § 4 (Training with `fit`), which calls it after every epoch. Runs in
-    evaluation mode (`model.eval()`) without gradients (`torch.no_grad()`).
+    evaluation mode (`model.eval()`) without gradients (`torch.no_grad()`). Leaving out y gets a message.
     """
-    device = next(model.parameters()).device
+    x, y = check_xy(x, y, "evaluate(model, {})")
+    device = next(check_model(model).parameters()).device
     loss_fn = nn.CrossEntropyLoss(reduction="sum")
     model.eval()
     total_loss, correct = 0.0, 0
@@ -103,9 +108,12 @@ def fit(
     train, val: `(x, y)` pairs, x `(N, L, F)` float, y `(N,)` long class indices.
     `seed` fixes the order of the training batches; seed the model's initial weights
     yourself (`torch.manual_seed(0)` before building it) for a fully reproducible run.
-    Training runs on the device the model is on.
+    Training runs on the device the model is on. If a loss turns NaN or infinite, `fit` warns and stops.
     """
     check_fit_inputs(model, train, val)
+    epochs, batch_size, lr = require_int(epochs, "epochs"), require_int(batch_size, "batch_size"), require_number(lr, "lr")
+    if lr <= 0:
+        raise ValueError(f"lr: expected a positive learning rate, got {lr:g}; use lr={-lr or 0.003:g}.")
     (x_train, y_train), (x_val, y_val) = train, val
     device = next(model.parameters()).device
     optimizer = torch.optim.Adam(model.parameters(), lr=lr)
@@ -113,7 +121,7 @@ def fit(
     loader = make_loader(x_train, y_train, batch_size=batch_size, shuffle=True, seed=seed)
     history = History()
     bar, show_final_bar = epoch_bar(epochs, progress)
-    for _ in bar:
+    for epoch in bar:
         model.train()
         total_loss, correct = 0.0, 0
         for xb, yb in loader:
@@ -131,8 +139,51 @@ def fit(
         history.val_loss.append(val_loss)
         history.val_accuracy.append(val_accuracy)
         bar.set_postfix(loss=f"{history.train_loss[-1]:.3f}", val_accuracy=f"{val_accuracy:.3f}")
+        if not math.isfinite(history.train_loss[-1] + val_loss):
+            losses = f"train loss {history.train_loss[-1]:.3g}, val loss {val_loss:.3g}"
+            warnings.warn(f"fit: expected finite losses, got {losses} in epoch {epoch + 1}, so training stopped there; "
+                          "lower the learning rate (the course uses lr=0.003) or standardise large inputs: "
+                          "x = (x - x.mean()) / x.std().", stacklevel=2)
+            break
     show_final_bar()
     return history
+
+
+def check_logits(logits: object, n: int) -> Tensor:
+    """Refuse model outputs that are not raw logits `(n, C)`: a tuple, scores per time step, or probabilities."""
+    if not isinstance(logits, Tensor):
+        raise TypeError(f"model: expected logits (N, C), a row of class scores per sequence, got {describe(logits)}; "
+                        "return a tensor from forward, e.g. self.head(h_n[-1]) - nn.RNN itself returns (output, h_n).")
+    if logits.dim() != 2 or logits.shape[0] != n:
+        fix = ("these are scores for every time step: keep the last step before the Linear layer, e.g. "
+               "self.head(output[:, -1])" if logits.dim() == 3 else "return one row of class scores per sequence")
+        raise ValueError(f"model: expected logits ({n}, C), one row per sequence, got {shape_str(logits.shape)}; {fix}.")
+    rows_sum_to_one = torch.allclose(logits.sum(dim=-1), torch.ones(logits.shape[:-1], device=logits.device))
+    if logits.shape[-1] > 1 and rows_sum_to_one and (logits >= 0).all():
+        raise ValueError("The model's outputs are already probabilities (each row sums to 1): remove the softmax "
+                         "from the model. nn.CrossEntropyLoss applies log-softmax itself and wants raw logits; "
+                         "use torch.softmax only to read probabilities at prediction time.")
+    return logits
+
+
+def check_fit_inputs(model: nn.Module, train: tuple[Tensor, Tensor], val: tuple[Tensor, Tensor]) -> None:
+    """Everything `fit` checks before its loop (lesson 03 § 4): the model, the `(x, y)` pairs (x `(N, L, F)` float,
+    y `(N,)` long), and one trial forward pass on two sequences: its logits `(2, C)` give the class count C."""
+    check_model(model)
+    for part, pair in (("train", train), ("val", val)):
+        if not (isinstance(pair, (tuple, list)) and len(pair) == 2):
+            fix = f"put the labels in: (x_{part}, y_{part})"
+            if isinstance(pair, Tensor):
+                fix = "split the data into pairs: train, val = train_val_split(x, y), then fit(model, train, val)"
+            elif isinstance(pair, DataLoader):
+                fix = f"pass the tensors x_{part}, y_{part}: fit makes its own batches"
+            raise TypeError(f"{part}: expected an (x, y) pair, got {describe(pair)}; {fix}.")
+        check_sequences(pair[0], input_size=None, name=f"x_{part}", n_labels=len(pair[1]))
+    x_trial = train[0][:2].to(next(model.parameters()).device)
+    with torch.no_grad():
+        num_classes = check_logits(model(x_trial), len(x_trial)).shape[-1]
+    check_labels(train[1], num_classes=num_classes, name="y_train")
+    check_labels(val[1], num_classes=num_classes, name="y_val")
 
 
 def epoch_bar(epochs: int, show: bool):

@@ -5,7 +5,7 @@ import torch
 from torch import nn
 
 from rnn_lesson import SequenceClassifier, load_dataset, shape_str
-from rnn_lesson.checks import check_fit_inputs
+from rnn_lesson.training import check_fit_inputs
 
 
 @pytest.mark.parametrize("shape,text", [((1000, 10, 5), "(1000, 10, 5)"), (torch.Size([8]), "(8,)"), ((), "()"),

@@ -5,6 +5,7 @@ import pytest
 import torch
 
 from rnn_lesson import CLASS_NAMES, DATA_PATH, load_dataset, make_loader, make_sequences, save_dataset, train_val_split
+from rnn_lesson import data
 from rnn_lesson.data import DATA_SHA256, arrange, file_sha256
 
 
@@ -34,18 +35,38 @@ def test_data_card_states_the_checksum():
     assert DATA_SHA256 in card
 
 
-def test_missing_file_says_how_to_regenerate(tmp_path):
+def test_missing_course_file_says_how_to_regenerate(tmp_path, monkeypatch):
+    monkeypatch.setattr(data, "DATA_PATH", (tmp_path / "sequences.npz").resolve())  # the course file, for load_dataset
     with pytest.raises(FileNotFoundError, match="python -m rnn_lesson make-data"):
-        load_dataset(tmp_path / "nowhere.npz")
+        load_dataset(tmp_path / "sequences.npz")
 
 
-def test_corrupt_file_is_refused_not_replaced(tmp_path):
+def test_a_missing_file_of_ones_own_names_the_full_path_and_the_current_folder(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(FileNotFoundError) as caught:
+        load_dataset("mine/data.npz")
+    assert f"there is no {tmp_path / 'mine' / 'data.npz'}" in str(caught.value)
+    assert f"the current folder, {tmp_path}" in str(caught.value)
+
+
+@pytest.mark.parametrize("course_file", [True, False])
+def test_corrupt_file_is_refused_not_replaced(tmp_path, monkeypatch, course_file):
     broken = tmp_path / "sequences.npz"
-    data = bytearray(DATA_PATH.read_bytes())
-    data[5000] ^= 0xFF
-    broken.write_bytes(bytes(data))
-    with pytest.raises(ValueError, match="corrupt or was changed.*make-data"):
-        load_dataset(broken)
+    data_bytes = bytearray(DATA_PATH.read_bytes())
+    data_bytes[5000] ^= 0xFF
+    broken.write_bytes(bytes(data_bytes))
+    if course_file:  # the course file is checked by default; another file against the checksum it is given
+        monkeypatch.setattr(data, "DATA_PATH", broken.resolve())
+    with pytest.raises(ValueError, match="corrupt or was changed" + (".*make-data" if course_file else "")):
+        load_dataset(broken, expected_sha256=None if course_file else DATA_SHA256)
+    assert broken.read_bytes() == bytes(data_bytes)
+
+
+def test_a_file_that_is_not_an_npz_archive_is_refused_with_what_to_do(tmp_path):
+    not_data = tmp_path / "notes.npz"
+    not_data.write_bytes(b"not the data")
+    with pytest.raises(ValueError, match=r"expected an \.npz file with arrays x and y.*save_dataset\(x, y, path\)"):
+        load_dataset(not_data)
 
 
 @pytest.mark.parametrize("label", range(3))
