@@ -4,6 +4,7 @@ import pytest
 import torch
 
 from rnn_lesson.course.exercises.compare import KnownMistake, compare_functions, compare_values, difference
+from rnn_lesson.course.exercises.framework import does_nothing
 from rnn_lesson.course.feedback import CORRECT, INCORRECT, NOT_ATTEMPTED, Result, correct, hint_text
 
 
@@ -40,9 +41,10 @@ def test_compare_functions_reports_the_first_differing_input_with_both_results()
     assert "2.0000" in result.message and "3.0000" in result.message
 
 
-def test_compare_functions_on_stubs_errors_and_non_functions():
+def test_compare_functions_on_functions_returning_none_errors_and_non_functions():
     inputs = lambda g: (torch.ones(2),)  # noqa: E731
-    assert compare_functions(lambda t: None, abs, inputs).status == NOT_ATTEMPTED
+    printed = compare_functions(lambda t: print(t.abs()), abs, inputs)
+    assert printed.status == INCORRECT and "returned None" in printed.message and "return it instead" in printed.message
     assert "expected a function, got a int" in compare_functions(3, abs, inputs).message
     raised = compare_functions(lambda t: t.permute(1, 0), abs, inputs)
     assert raised.status == INCORRECT and "raised RuntimeError" in raised.message
@@ -69,3 +71,14 @@ def test_hint_text_steps_up_then_says_where_the_answer_is():
     assert hint_text(hints, 1, "see solution()") == "**Hint 1 of 3:** nudge"
     assert hint_text(hints, 3, "see solution()") == "**Hint 3 of 3:** near\n\nThat was the last hint. see solution()"
     assert hint_text(hints, 4, "see solution()") == "**No more hints.** see solution()"
+
+
+def stub(h):
+    """The notebook's starting code: a docstring, then `...`."""
+    ...
+
+
+def test_does_nothing_knows_a_stub_from_a_function_that_works_or_prints():
+    assert does_nothing(stub) and does_nothing(lambda h: None)
+    assert not does_nothing(lambda h: h) and not does_nothing(lambda h: print(h)) and not does_nothing(torch.abs)
+    assert not does_nothing(torch.nn.Linear(2, 2))

@@ -1,5 +1,6 @@
 """The shape drill (lesson 02) and the slider explorer (lesson 04), driven as a learner would."""
 
+import numpy as np
 import pytest
 import torch
 
@@ -43,8 +44,23 @@ def test_drill_untouched_is_not_attempted_and_a_miss_resets_the_streak():
 def test_grading_the_drill_is_pure():
     config = Config(5, 8, 1, True, False, 3, 7)
     result = grade_shapes(config, {"output": (3, 7, 8), "h_n": (1, 3, 8), "h0": None})
-    assert result.status == INCORRECT and "h0: no shape given" in result.message
+    assert result.status == INCORRECT and "h0: expected a shape, got nothing" in result.message
     assert progress_store.load_progress()["notebooks"] == {}
+
+
+def test_a_wrong_shape_is_explained_without_the_right_one():
+    config = Config(5, 8, 1, True, False, 3, 7)
+    result = grade_shapes(config, {"output": (1, 2, 3), "h_n": (4, 5, 6), "h0": (4, 5, 6)})
+    assert result.status == INCORRECT and "(3, 7, 8)" not in result.message and "(1, 3, 8)" not in result.message
+    assert "not (1, 2, 3)" in result.message and "(num_layers*D, N, H)" in result.message
+
+
+def test_drill_reads_numpy_sizes_and_a_torch_size():
+    config = Config(5, 8, 1, True, False, 3, 7)
+    shapes = true_shapes(config)
+    answers = {"output": list(np.array(shapes["output"])), "h_n": tuple(np.int64(v) for v in shapes["h_n"]),
+               "h0": torch.Size(shapes["h0"])}
+    assert grade_shapes(config, answers).status == CORRECT
 
 
 def test_drill_explains_the_classic_confusions():

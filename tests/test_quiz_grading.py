@@ -2,6 +2,7 @@
 
 import re
 
+import numpy as np
 import pytest
 
 from rnn_lesson.course.feedback import CORRECT, INCORRECT, NOT_ATTEMPTED
@@ -131,10 +132,15 @@ def test_a_choice_that_names_no_option_is_not_attempted_never_another_option():
     right = [o.correct for o in q.options].index(True)
     assert grade(q, "ABCD"[right]).status == CORRECT and grade(q, "abcd"[right]).status == CORRECT
     assert grade(q, right).status == CORRECT
-    for answer in (7, 4, -1, "E", "Z", "AB", "2", 1.0, True, [right]):
+    for answer in (7, 4, -1, "E", "Z", "AB", 1.5, True, {"A": 1}):
         result = grade(q, answer)
         assert result.status == NOT_ATTEMPTED, answer
         assert "A to D" in result.message and "0 to 3" in result.message
+    fixes = [(-1, 'write 3 or "D"'), (-4, 'write 0 or "A"'), ("2", "write the number 2, without quotes"),
+             (1.0, "write 1"), ([right], f"without brackets: {right}"), (True, "Python would count as 1")]
+    for answer, fix in fixes:
+        result = grade(q, answer)
+        assert result.status == NOT_ATTEMPTED and fix in result.message, result
     multi = next(q for q in load_bank("01_input_shaping").questions if q.type == "multiple")
     for answer in ({0, 7}, {-1}, 2, "A, X", {"A", 2.5}):
         assert grade(multi, answer).status == NOT_ATTEMPTED, answer
@@ -142,8 +148,17 @@ def test_a_choice_that_names_no_option_is_not_attempted_never_another_option():
 
 def test_a_card_is_self_marked_not_graded():
     card = next(q for b in BANKS for q in b.questions if q.type == "card")
-    with pytest.raises(ValueError, match="self-marked"):
-        grade(card, "anything")
+    result = grade(card, "anything")
+    assert result.status == NOT_ATTEMPTED and "review card" in result.message
+    assert f'review_cards(["{card.notebook}"])' in result.message and str(card.answer) not in result.message
+
+
+def test_numpy_sizes_and_indices_are_accepted():
+    q = seed_question()
+    right = [o.correct for o in q.options].index(True)
+    assert grade(q, np.int64(right)).status == CORRECT
+    assert parse_shape((np.int64(1000), np.int32(10), 8)) == (1000, 10, 8)
+    assert parse_shape((10, True)) is None and parse_shape((10, -1)) is None
 
 
 def test_course_test_draws_ten_by_difficulty_from_several_banks():

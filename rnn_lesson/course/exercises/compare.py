@@ -100,8 +100,9 @@ def compare_functions(learner: object, reference: Callable, make_inputs: Callabl
 
     Each function gets its own copy of every trial's inputs, made afresh by `make_inputs` from the
     same seed (so it must draw all its randomness from the generator it is given). A result that
-    matches a known mistake names the idea behind it. A function that still returns nothing (its
-    body is just `...`) is "not attempted yet"; one that runs past `seconds` (default `TIME_LIMIT_S`) is told so.
+    matches a known mistake names the idea behind it. A stub (its body just `...`) is caught before,
+    by `Exercise.grade`; a function that returns None is told to return its result; one that runs
+    past `seconds` (default `TIME_LIMIT_S`) is told so; one that raises is told how to see where.
     """
     if not callable(learner):
         return incorrect(f"expected a function, got a {type(learner).__name__}.")
@@ -113,7 +114,9 @@ def compare_functions(learner: object, reference: Callable, make_inputs: Callabl
         try:
             got = call_learner(learner, *theirs, seconds=seconds)
         except Exception as error:
-            text = str(error) if isinstance(error, TooSlow) else f"your function raised {type(error).__name__}: {error}"
+            text = str(error) if isinstance(error, TooSlow) else (
+                f"your function raised {type(error).__name__}: {error}. Call it yourself on inputs like these "
+                "to see the line that fails.")
             return incorrect(f"on trial {trial}, with {described}: {text}")
         if (nothing := returned_nothing(got)) is not None:
             return nothing

@@ -2,10 +2,17 @@
 
 The training set is small (80 noisy sequences), the starting model large. Change only the
 architecture and hyperparameters so that validation accuracy reaches `TARGET_ACCURACY` while
-the gap between training and validation accuracy stays within `MAX_GAP`.
+the gap between training and validation accuracy stays within `MAX_GAP`. Settings are checked
+before any training: whole numbers within `LIMITS` (so one run stays under a minute), numbers
+as numbers, and only the names in `ALLOWED`.
 """
 
 from __future__ import annotations
+
+import difflib
+import math
+import warnings
+from numbers import Integral, Real
 
 import torch
 from torch import Tensor
@@ -18,6 +25,11 @@ from rnn_lesson.training import History, fit
 STARTING_CONFIG = {"hidden_size": 64, "num_layers": 2, "dropout": 0.0, "lr": 0.01, "epochs": 20}
 TARGET_ACCURACY, MAX_GAP = 0.80, 0.10
 ALLOWED = {"hidden_size", "num_layers", "dropout", "lr", "epochs"}
+LIMITS = {"hidden_size": 256, "num_layers": 4, "epochs": 200}  # the largest values: one run stays under a minute
+SYNONYMS = {"learning_rate": "lr", "layers": "num_layers", "n_layers": "num_layers", "hidden": "hidden_size",
+            "hidden_dim": "hidden_size", "epoch": "epochs", "num_epochs": "epochs", "n_epochs": "epochs"}
+DROPOUT_IGNORED = ("dropout={dropout} did nothing: nn.RNN applies dropout between layers, and num_layers=1 "
+                   "has only one; set \"num_layers\": 2 for it to act, or leave dropout out")
 
 
 def project_data() -> tuple[tuple[Tensor, Tensor], tuple[Tensor, Tensor]]:
@@ -26,43 +38,119 @@ def project_data() -> tuple[tuple[Tensor, Tensor], tuple[Tensor, Tensor]]:
     return (x_train[:80], y_train[:80]), val
 
 
-def train_project(config: dict) -> History:
-    """Train a `SequenceClassifier` with `config` on the project data (seed 0, batches of 16)."""
-    unknown = set(config) - ALLOWED
-    if unknown:
-        raise ValueError(f"unknown setting(s) {sorted(unknown)}; change only {sorted(ALLOWED)}.")
+def unknown_setting(name: object) -> str:
+    """An unknown setting in words, with the allowed name it most likely means."""
+    guess = SYNONYMS.get(str(name)) or next(iter(difflib.get_close_matches(str(name), ALLOWED, n=1)), None)
+    fix = f"rename it \"{guess}\"" if guess else "remove it"
+    return f"unknown setting {name!r}: expected only {sorted(ALLOWED)}; {fix}"
+
+
+def as_number(text: str) -> int | float | None:
+    """The number a text holds ("32" -> 32, "0.01" -> 0.01); None if it holds none."""
+    try:
+        return int(text) if text.strip().isdigit() else float(text)
+    except ValueError:
+        return None
+
+
+def setting_problem(name: str, value: object) -> str | None:
+    """What is wrong with one setting's value: expected, got, and the fix; None if it is usable.
+    NumPy numbers are fine (np.int64(32) is a whole number); True and False are not numbers here."""
+    got = f"{type(value).__name__} {repr(value) if isinstance(value, str) else value}"
+    if isinstance(value, str):
+        number = as_number(value)
+        usable = number is not None and setting_problem(name, number) is None
+        fix = f"write it without quotes: \"{name}\": {number}" if usable else "write a number"
+        return f"{name}: expected a number, got {got}; {fix}"
+    if name in LIMITS:
+        return count_problem(name, value, got)
+    if name == "dropout" and (isinstance(value, bool) or not isinstance(value, Real) or not 0 <= value < 1):
+        return f"dropout: expected a number from 0 up to (not including) 1, got {got}; try \"dropout\": 0.5"
+    if name == "lr" and (isinstance(value, bool) or not isinstance(value, Real) or not 0 < value < math.inf):
+        return f"lr: expected a positive number, got {got}; try \"lr\": 0.01"
+    return None
+
+
+def count_problem(name: str, value: object, got: str) -> str | None:
+    """What is wrong with a whole-number setting (hidden_size, num_layers, epochs); None if it is usable."""
+    cap = LIMITS[name]
+    expected = f"{name}: expected a whole number from 1 to {cap}"
+    if isinstance(value, bool):
+        return f"{expected}, got {got} (Python would read it as {int(value)}); write \"{name}\": {max(1, int(value))}"
+    if not isinstance(value, Real):
+        return f"{expected}, got {got}; write a number, like \"{name}\": {STARTING_CONFIG[name]}"
+    if not isinstance(value, Integral):
+        return f"{expected}, got {got}; write \"{name}\": {min(max(1, round(value)), cap)}"
+    if value > cap:
+        return (f"{expected}, got {got}: {cap} is the cap in this project, so that one run takes under a minute "
+                f"(and more only memorises the 80 training sequences); try \"{name}\": {cap} or less")
+    if value < 1:
+        return f"{expected}, got {got}; try \"{name}\": 1 or more"
+    return None
+
+
+def config_problems(config: dict) -> list[str]:
+    """Every problem of a configuration, in words; empty if it can be trained."""
+    unknown = [unknown_setting(name) for name in config if name not in ALLOWED]
+    return unknown + [problem for name, value in config.items()
+                      if name in ALLOWED and (problem := setting_problem(name, value))]
+
+
+def settings_of(config: dict) -> dict:
+    """The starting configuration with `config`'s changes, as plain ints and floats; ValueError if any is unusable."""
+    problems = config_problems(config)
+    if problems:
+        raise ValueError("; ".join(problems) + ".")
     settings = {**STARTING_CONFIG, **config}
-    if settings["num_layers"] == 1:
-        settings["dropout"] = 0.0  # dropout acts only between layers
+    return {name: (int(value) if name in LIMITS else float(value)) for name, value in settings.items()}
+
+
+def ignored_dropout(settings: dict) -> bool:
+    """True when dropout is set but cannot act: nn.RNN has no dropout with a single layer."""
+    return settings["num_layers"] == 1 and settings["dropout"] > 0
+
+
+def train_settings(settings: dict) -> History:
+    """Train a `SequenceClassifier` with checked `settings` on the project data (seed 0, batches of 16)."""
     torch.manual_seed(0)
     model = SequenceClassifier(hidden_size=settings["hidden_size"], num_layers=settings["num_layers"],
-                               dropout=settings["dropout"])
+                               dropout=0.0 if ignored_dropout(settings) else settings["dropout"])
     train, val = project_data()
     return fit(model, train, val, epochs=settings["epochs"], lr=settings["lr"], batch_size=16, progress=False)
 
 
-def setting_problem(name: str, value: object) -> str | None:
-    """What is wrong with one setting's value, in words; None if it is usable."""
-    if name in ("hidden_size", "num_layers", "epochs") and (not isinstance(value, int) or value < 1):
-        return f"{name} should be a whole number of at least 1, got {value!r}"
-    if name == "dropout" and not (isinstance(value, (int, float)) and 0 <= value < 1):
-        return f"dropout should be a number from 0 up to (not including) 1, got {value!r}"
-    if name == "lr" and not (isinstance(value, (int, float)) and value > 0):
-        return f"lr should be a positive number, got {value!r}"
-    return None
+def train_project(config: dict) -> History:
+    """Lesson 05 § 3: train with the starting configuration changed by `config`, e.g.
+    `train_project({"epochs": 10})`; returns the `History`. Warns when dropout cannot act (one layer)."""
+    if not isinstance(config, dict):
+        raise TypeError(f"config: expected a dict of settings, got {type(config).__name__}; pass one like "
+                        '{"epochs": 10}.')
+    settings = settings_of(config)
+    if ignored_dropout(settings):
+        warnings.warn(DROPOUT_IGNORED.format(dropout=settings["dropout"]) + ".", UserWarning, stacklevel=2)
+    return train_settings(settings)
+
+
+def not_a_config(config: object) -> str:
+    """What to say about an answer that is not a dict of settings."""
+    got = type(config).__name__
+    if isinstance(config, History):
+        return ("expected your dict of settings, got a History (what train_project returns); check the settings "
+                "themselves: ex.q2.check(my_config)")
+    if isinstance(config, str):
+        return f"expected a dict of settings, got str {config[:40]!r}; write the dict without quotes around it"
+    return f"expected a dict of settings such as {STARTING_CONFIG}, got a {got}; write yours like that one"
 
 
 def grade_project(config: object) -> Result:
     """Correct when `config` meets the targets; otherwise incorrect, saying what falls short."""
     if not isinstance(config, dict):
-        return incorrect(f"expected a dict of settings such as {STARTING_CONFIG}, got a {type(config).__name__}.")
-    unknown = set(config) - ALLOWED
-    if unknown:
-        return incorrect(f"unknown setting(s) {sorted(unknown)}; change only {sorted(ALLOWED)}.")
-    bad = [problem for name, value in config.items() if (problem := setting_problem(name, value))]
-    if bad:
-        return incorrect("; ".join(bad) + ".")
-    history = train_project(config)
+        return incorrect(not_a_config(config) + ".")
+    problems = config_problems(config)
+    if problems:
+        return incorrect("; ".join(problems) + ".")
+    settings = settings_of(config)
+    history = train_settings(settings)
     train, val = history.train_accuracy[-1], history.val_accuracy[-1]
     problems = []
     if val < TARGET_ACCURACY:
@@ -70,7 +158,7 @@ def grade_project(config: object) -> Result:
     if train - val > MAX_GAP:
         problems.append(f"training accuracy {train:.3f} is {train - val:.3f} above validation (more than "
                         f"{MAX_GAP}): the model still memorises its training set")
-    settings = {**STARTING_CONFIG, **config}
-    if problems and settings["num_layers"] == 1 and settings["dropout"] > 0:
-        problems.append("and your dropout did nothing: nn.RNN applies dropout between layers, so one layer has none")
-    return incorrect("; ".join(problems) + ".") if problems else correct()
+    note = DROPOUT_IGNORED.format(dropout=settings["dropout"]) if ignored_dropout(settings) else ""
+    if not problems:
+        return correct(f"the targets are met. Note: your {note}.") if note else correct()
+    return incorrect("; ".join(problems + ([f"and your {note}"] if note else [])) + ".")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from difflib import get_close_matches
 
 import torch
 from IPython.display import Markdown
@@ -20,7 +21,7 @@ from torch import nn
 from rnn_lesson.course import progress_store
 from rnn_lesson.course.feedback import (CORRECT, NOT_ATTEMPTED, Result, correct, hint_text, incorrect,
                                         not_attempted)
-from rnn_lesson.course.quiz.grading import parse_shape
+from rnn_lesson.course.quiz.grading import parse_shape, why_not_a_shape
 
 
 @dataclass
@@ -75,7 +76,8 @@ def explain(name: str, got: tuple[int, ...], expected: tuple[int, ...], config: 
         if len(got) == 3 and sorted(got) == sorted(expected):
             layout = "(N, L, D*H)" if config.batch_first else "(L, N, D*H)"
             return f"output follows the input's layout: with batch_first={config.batch_first} it is {layout}."
-        return f"output: expected {expected}, you wrote {got}; it is the top layer's hidden state at every step."
+        return (f"output: not {got}; it is the top layer's hidden state at every step, laid out like the input "
+                f"(batch_first={config.batch_first}).")
     if config.batch is not None and len(got) == 3 and got == (expected[1], expected[0], expected[2]):
         return f"{name}: batch_first does not reorder {name}; it is always (num_layers*D, N, H)."
     if got and got[0] == config.num_layers and d == 2:
@@ -84,7 +86,7 @@ def explain(name: str, got: tuple[int, ...], expected: tuple[int, ...], config: 
         return f"{name}: directions are kept apart in {name}; its last axis is H = {config.hidden_size}, not D*H."
     if config.batch is None and len(got) == 3:
         return f"{name}: for unbatched input, {name} has no batch axis: (num_layers*D, H)."
-    return f"{name}: expected {expected}, you wrote {got}; it is (num_layers*D, N, H)."
+    return f"{name}: not {got}; it is (num_layers*D, N, H): one final state per layer and direction."
 
 
 HINTS = [
@@ -127,8 +129,11 @@ class ShapeDrill:
         return Markdown(", ".join(f"`{name}` {shape}" for name, shape in shapes.items()) +
                         ". Run `drill.new()` for a configuration of your own.")
 
-    def check(self, output: object = None, h_n: object = None, h0: object = None) -> Result:
-        """Grade the three shapes for the current configuration, count the streak, record when it is complete."""
+    def check(self, output: object = None, h_n: object = None, h0: object = None, **others: object) -> Result:
+        """Grade the three shapes for the current configuration, count the streak, record when it is complete.
+        A misspelt name (`hn=`, `h_0=`) is not attempted, with the name it most likely means."""
+        if others:
+            return not_attempted(unknown_names(others))
         result = grade_shapes(self.config, {"output": output, "h_n": h_n, "h0": h0})
         if result.status == NOT_ATTEMPTED:
             return result
@@ -148,6 +153,15 @@ class ShapeDrill:
                        "Run drill.new() for the next one.")
 
 
+def unknown_names(others: dict[str, object]) -> str:
+    """Names given to `check` that it does not know, each with the one it most likely means."""
+    names = ("output", "h_n", "h0")
+    meant = {name: (get_close_matches(name, names, n=1, cutoff=0.3) or names)[0] for name in others}
+    guesses = [f"{meaning}= instead of {name}=" for name, meaning in meant.items()]
+    return (f"drill.check expected output=, h_n= and h0=, got {', '.join(map(repr, others))}; "
+            f"write {' and '.join(guesses)}.")
+
+
 def grade_shapes(config: Config, answers: dict[str, object]) -> Result:
     """Grade predicted shapes of `output`, `h_n` and `h0` against the real nn.RNN for `config`."""
     if all(a is None or a is ... for a in answers.values()):
@@ -155,9 +169,11 @@ def grade_shapes(config: Config, answers: dict[str, object]) -> Result:
     expected = true_shapes(config)
     problems = []
     for name, answer in answers.items():
-        shape = parse_shape(answer) if answer not in (None, ...) else None
-        if shape is None:
-            problems.append(f"{name}: no shape given (or not readable).")
+        if answer is None or answer is ...:
+            problems.append(f"{name}: expected a shape, got nothing; give all three: drill.check(output=..., h_n=..., "
+                            "h0=...).")
+        elif (shape := parse_shape(answer)) is None:
+            problems.append(f"{name}: {why_not_a_shape(answer)}.")
         elif shape != expected[name]:
             problems.append(explain(name, shape, expected[name], config))
     return incorrect(" ".join(problems)) if problems else correct("all three shapes are right.")

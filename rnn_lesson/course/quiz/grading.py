@@ -18,16 +18,35 @@ from rnn_lesson.course.feedback import CORRECT, INCORRECT, NOT_ATTEMPTED, Result
 from rnn_lesson.course.quiz.bank import LETTERS, Bank, Question, option_letter
 
 
+def is_size(value: object) -> bool:
+    """A whole number of at least 0 (NumPy's too), not a bool: one size of a shape."""
+    return isinstance(value, Integral) and not isinstance(value, bool) and value >= 0
+
+
 def parse_shape(text: object) -> tuple[int, ...] | None:
     """Read a shape written the way people write it: `(1000, 10, 8)`, `1000,10,8`, `[1000 10 8]`,
     `torch.Size([1000, 10, 8])`, `1000 x 10 x 8`, a tuple or a list. None if it is not a shape."""
     if isinstance(text, (tuple, list)):
-        return tuple(int(v) for v in text) if all(isinstance(v, int) for v in text) else None
+        return tuple(int(v) for v in text) if all(is_size(v) for v in text) else None
     text = str(text).strip().removeprefix("torch.Size").strip()
     text = text.strip("()[] ")
     if not re.fullmatch(r"\d+(\s*[,x×*\s]\s*\d+)*\s*,?", text):
         return None
     return tuple(int(v) for v in re.findall(r"\d+", text))
+
+
+def why_not_a_shape(answer: object) -> str:
+    """Why `answer` is not a shape: what came, and how to write one."""
+    how = "write whole sizes of 0 or more, separated by commas, like (1000, 10, 8)"
+    if hasattr(answer, "shape") and not isinstance(answer, (tuple, list, str)):
+        return f"expected a shape, got a {type(answer).__name__} (values, not their shape): {how}"
+    if isinstance(answer, (tuple, list)):
+        odd = next(v for v in answer if not is_size(v))
+        return f"expected a shape, got {type(odd).__name__} {odd!r} among its sizes: {how}"
+    if "-" in str(answer):
+        return (f"expected a shape, got {str(answer)!r}: a size is never negative (-1 only asks reshape to work "
+                f"one out); {how}")
+    return f"could not read a shape from {str(answer)[:40]!r}; {how}"
 
 
 PLAIN_NUMBER = r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?"
@@ -81,6 +100,30 @@ def which_options(question: Question) -> str:
     return f"name options by letter, A to {option_letter(last)} (or by index, 0 to {last})"
 
 
+def not_an_option(question: Question, choice: object) -> str:
+    """Why `choice` names no option of `question`: what came, and the fix."""
+    count, last = len(question.options), len(question.options) - 1
+    shown = f"{type(choice).__name__} {choice!r}"
+    if isinstance(choice, bool):
+        return f"got {shown}, which Python would count as {int(choice)}: {which_options(question)}"
+    if isinstance(choice, Integral) and -count <= choice < 0:
+        return (f"got {choice}: Python counts negative indices from the end, but here you {which_options(question)}; "
+                f'for the option {choice} would mean, write {count + choice} or "{option_letter(count + choice)}"')
+    if isinstance(choice, Integral) or (isinstance(choice, str) and re.fullmatch(r"\s*[A-Za-z]\s*", choice)):
+        written = repr(choice) if isinstance(choice, str) else int(choice)
+        return f"got {written}, past the last option: this question has {count}; {which_options(question)}"
+    if isinstance(choice, float) and choice.is_integer() and 0 <= choice <= last:
+        index = int(choice)
+        return f'got {shown}: options are numbered by whole numbers; write {index} or "{option_letter(index)}"'
+    if isinstance(choice, str) and choice.strip().isdigit() and int(choice) <= last:
+        return (f'got the text {choice!r}: write the number {int(choice)}, without quotes, or the letter '
+                f'"{option_letter(int(choice))}"')
+    only = next(iter(choice)) if isinstance(choice, (list, tuple, set)) and len(choice) == 1 else None
+    if only is not None and option_index(question, only) is not None:
+        return f"got {shown}: this question has one right option; write it without brackets: {only!r}"
+    return f"got {shown}: {which_options(question)}"
+
+
 def is_blank(answer: object) -> bool:
     return answer is None or answer is ... or (isinstance(answer, (str, list, tuple, set)) and not answer)
 
@@ -88,25 +131,41 @@ def is_blank(answer: object) -> bool:
 def grade(question: Question, answer: object) -> Result:
     """Check one answer. single: an option's index or letter (2 or "C"); multiple: a collection of
     them ({0, 2} or "A, C"); shape: text or a tuple; number: text or a number. A wrong answer's message
-    names the misconception, not the answer; an answer that names no option is not attempted."""
+    names the misconception, not the answer; an answer that names no option is not attempted, and so
+    is any answer to a review card, which you mark yourself."""
+    if question.type == "card":
+        return Result(NOT_ATTEMPTED, f"{question.id} is a review card: expected a question to check, got a card, "
+                      f"which has no answer to grade; recall, reveal and mark it yourself with "
+                      f'review_cards(["{question.notebook}"]).')
     if is_blank(answer):
-        return Result(NOT_ATTEMPTED, "choose or type an answer, then press Check.")
+        return Result(NOT_ATTEMPTED, "no answer yet: choose or type an answer, then press Check.")
     if question.type == "single":
         index = option_index(question, answer)
         if index is None:
-            return Result(NOT_ATTEMPTED, f"{answer!r} is not one option: {which_options(question)}.")
+            return Result(NOT_ATTEMPTED, f"expected one option, {not_an_option(question, answer)}.")
         option = question.options[index]
         return Result(CORRECT if option.correct else INCORRECT, option.explanation)
     if question.type == "multiple":
         indices = option_indices(question, answer)
         if indices is None:
-            return Result(NOT_ATTEMPTED, f"{answer!r} does not name options: {which_options(question)}.")
+            return Result(NOT_ATTEMPTED, f"expected the options you choose, {not_options(question, answer)}.")
         return grade_multiple(question, indices)
     if question.type == "shape":
         return grade_shape(question, answer)
     if question.type == "number":
         return grade_number(question, answer)
-    raise ValueError(f"question {question.id}: a {question.type!r} question is not graded; it is self-marked.")
+    raise ValueError(f"question {question.id}: type {question.type!r} is not one of the known types.")
+
+
+def not_options(question: Question, answer: object) -> str:
+    """Why a "select all" answer names no options: what came, and the fix."""
+    if option_index(question, answer) is not None:
+        return f"got {answer!r} alone: several options may apply, so write a list, even of one: [{answer!r}]"
+    items = re.findall(r"[^\s,;]+", answer) if isinstance(answer, str) else answer
+    if not isinstance(items, (list, tuple, set, frozenset)):
+        return f"got a {type(answer).__name__}: write a list like [0, 2] or text like \"A, C\""
+    odd = next(item for item in items if option_index(question, item) is None)
+    return f"{not_an_option(question, odd)}; change or remove {odd!r}"
 
 
 def grade_multiple(question: Question, chosen: set[int]) -> Result:
@@ -123,7 +182,7 @@ def grade_multiple(question: Question, chosen: set[int]) -> Result:
 def grade_shape(question: Question, answer: object) -> Result:
     shape = parse_shape(answer)
     if shape is None:
-        return Result(NOT_ATTEMPTED, f"could not read a shape from {str(answer)!r}; write it like (1000, 10, 8).")
+        return Result(NOT_ATTEMPTED, why_not_a_shape(answer) + ".")
     if shape == question.answer:
         return Result(CORRECT, question.explanation)
     if shape in question.mistakes:
