@@ -82,6 +82,10 @@ def make_data(where: str | None, overwrite: bool) -> int:
         print(f"not written: --path expected a file name ending in .npz, got {str(path)!r}; "
               f"e.g. --path {path.with_suffix('.npz').name}")
         return 1
+    if not path.parent.is_dir():
+        print(f"not written: --path expected a file in an existing folder, got {str(path)!r}, and there is no folder "
+              f"{str(path.parent)!r}; create it first (mkdir -p {path.parent}) or choose another folder.")
+        return 1
     if path.exists() and not overwrite and not is_course_data_file(path):
         print(f"not written: {path} already exists and is not a course data file, so it is left alone; choose "
               "another --path, or add --overwrite to replace it.")

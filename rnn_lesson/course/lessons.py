@@ -32,9 +32,11 @@ NOTEBOOKS = tuple(lesson.notebook for lesson in LESSONS)
 
 
 def find_lesson(name: str) -> Lesson:
-    """The lesson named by its number (`"02"`), its notebook (`"02_the_rnn_layer"`) or a path to it."""
+    """The lesson named by its number (`"02"` or `2`), its notebook (`"02_the_rnn_layer"`) or a path to it."""
     stem = Path(str(name)).name.removesuffix(".ipynb")
+    stem = stem.zfill(2) if stem.isdigit() else stem
     for lesson in LESSONS:
         if stem in (lesson.number, lesson.notebook):
             return lesson
-    raise ValueError(f"unknown lesson {name!r}; the lessons are: {', '.join(NOTEBOOKS)}.")
+    raise ValueError(f"unknown lesson {str(name)!r}: expected a lesson's number ({LESSONS[0].number} to "
+                     f"{LESSONS[-1].number}) or notebook name; the lessons are: {', '.join(NOTEBOOKS)}.")

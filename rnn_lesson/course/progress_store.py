@@ -177,12 +177,21 @@ def record(kind: str, notebook: str, item: str, outcome: str) -> None:
         except (NotAStore, sqlite3.Error, OSError):
             return
     except (sqlite3.Error, OSError) as error:
-        warn_once(f"Could not save progress to {path} ({error}). Your answers are kept until the kernel stops and "
-                  f"saved as soon as the store can be written; the file was not changed. Fix it by freeing disk "
-                  f"space or giving yourself read and write permission, or save elsewhere: "
-                  f"os.environ[{ENV_VAR!r}] = {str(writable_place())!r}.")
+        warn_once(f"Could not save progress to {path}: {why_not(path, error)}. Your answers are kept until the kernel "
+                  f"stops and saved as soon as the store can be written; the file was not changed. Or save "
+                  f"elsewhere: os.environ[{ENV_VAR!r}] = {str(writable_place())!r}.")
         return
     _pending.clear()
+
+
+def why_not(path: Path, error: Exception) -> str:
+    """The reason a store could not be opened or written, in words, with what would fix it."""
+    blocking = next((folder for folder in path.parents if folder.exists()), None)
+    if blocking is not None and not blocking.is_dir():
+        return f"{blocking} is a file, not a folder ({error}); move that file, or save elsewhere"
+    if "full" in str(error):
+        return f"the disk is full ({error}); free some space"
+    return f"{error}; check that you may read and write it"
 
 
 def read_events() -> list[tuple]:
@@ -194,7 +203,7 @@ def read_events() -> list[tuple]:
         set_aside(path, str(error))
         connection = None
     except (sqlite3.Error, OSError) as error:
-        warn_once(f"Could not read the progress store {path} ({error}); it was left as it is. The table shows "
+        warn_once(f"Could not read the progress store {path}: {why_not(path, error)}; it was left as it is. The table shows "
                   f"this session's answers only; fix its permissions, or save elsewhere: "
                   f"os.environ[{ENV_VAR!r}] = {str(writable_place())!r}.")
         connection = None
