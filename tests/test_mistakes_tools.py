@@ -92,8 +92,7 @@ MISTAKES = [
             UserWarning, "Could not save progress", "a-file is a file, not a folder",
             "os.environ['RNN_LESSON_PROGRESS'] = ", fixed=lambda: record_into(progress_store.writable_place())),
     Mistake("make-data pointed at a notebook", lambda: command("make-data", "--path", str(place() / "lesson.ipynb")),
-            LearnerMessage, "expected a file name ending in .npz", "lesson.ipynb", "--path lesson.npz",
-            fixed=lambda: command("make-data", "--path", str(place() / "lesson.npz"))),
+            LearnerMessage, "expected a file name ending in .npz", "lesson.ipynb", "lesson.npz", fixed=lambda: command("make-data", "--path", str(place() / "lesson.npz"))),
     Mistake("make-data over someone's own .npz",
             lambda: command("make-data", "--path", str(place() / "my_arrays.npz")), LearnerMessage,
             "is not a course data file", "my_arrays.npz already exists", "add --overwrite",
@@ -102,6 +101,24 @@ MISTAKES = [
             lambda: command("make-data", "--path", str(place() / "new" / "sequences.npz")), LearnerMessage,
             "a file in an existing folder", "there is no folder", "mkdir -p",
             fixed=lambda: ((place() / "new").mkdir(), command("make-data", "--path", str(place() / "new" / "x.npz")))),
+    Mistake("make-data with an empty --path", lambda: command("make-data", "--path", ""), LearnerMessage,
+            "expected a file name ending in .npz", "got nothing", "--path sequences.npz",
+            fixed=lambda: command("make-data", "--path", "sequences.npz")),
+    Mistake("make-data pointed at a folder", lambda: command("make-data", "--path", str(place())), LearnerMessage,
+            "--path expected a file", "got the folder", "sequences.npz",
+            fixed=lambda: command("make-data", "--path", str(place() / "sequences.npz"))),
+    Mistake("make-data to a name that is only the suffix", lambda: command("make-data", "--path", str(place() / ".npz")),
+            LearnerMessage, "expected a file name ending in .npz", "/.npz'", "/sequences.npz",
+            fixed=lambda: command("make-data", "--path", str(place() / "sequences.npz"))),
+    Mistake("progress exported into a folder that doesn't exist",
+            lambda: progress(export=place() / "exports" / "me.json"), FileNotFoundError,
+            "a file in an existing folder", "there is no folder", ").mkdir(parents=True)",
+            fixed=lambda: ((place() / "exports").mkdir(parents=True), progress(export=place() / "exports" / "me.json"))),
+    Mistake("progress export given True", lambda: progress(export=True), TypeError,
+            "expected a file name", "got bool True", "progress(export='my-progress.json')",
+            fixed=lambda: progress(export="my-progress.json")),
+    Mistake("reset all without the dashes", lambda: command("reset", "all", "--root", course()), LearnerMessage,
+            "to reset every lesson", "error:", "write --all", fixed=lambda: command("reset", "--all", "--root", course())),
     Mistake("reset of a lesson that doesn't exist", lambda: command("reset", "06_nope", "--root", course()),
             LearnerMessage, "expected a lesson's number (01 to 05)", "unknown lesson '06_nope'",
             "the lessons are: 01_input_shaping", fixed=lambda: command("reset", "05", "--root", course())),
@@ -125,6 +142,13 @@ MISTAKES = [
 @pytest.mark.parametrize("mistake", MISTAKES, ids=ids(MISTAKES))
 def test_mistake(mistake):
     check_mistake(mistake)
+
+
+def test_make_data_expands_a_quoted_home_and_reset_takes_several_lessons(monkeypatch):
+    monkeypatch.setenv("HOME", str(place()))
+    assert "wrote x.npz" in command("make-data", "--path", "~/x.npz")
+    assert (place() / "x.npz").exists()
+    assert command("reset", "01", "02", "--root", course()).count("already as shipped") == 2
 
 
 def test_a_refused_export_or_command_leaves_the_learners_files_as_they_were():

@@ -24,7 +24,7 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("check", help="check that this machine is ready for the course")
     reset = commands.add_parser("reset", help="restore lessons to their shipped state, keeping your copies")
-    reset.add_argument("notebook", nargs="?", help=f"a lesson's number (02) or notebook: {', '.join(NOTEBOOKS)}")
+    reset.add_argument("notebooks", nargs="*", help=f"lessons by number (02) or notebook: {', '.join(NOTEBOOKS)}")
     reset.add_argument("--all", action="store_true", help="every lesson")
     backups = commands.add_parser("backups", help="list the copies of your notebooks that reset kept")
     for command in (reset, backups):
@@ -39,9 +39,11 @@ def main(argv: list[str] | None = None) -> int:
         from rnn_lesson.course.workshop.preflight import main as check
         return check()
     if args.command == "reset":
-        if args.all == bool(args.notebook):
+        if args.all == bool(args.notebooks):
             parser.error("name one notebook, or use --all")
-        return reset_lessons(NOTEBOOKS if args.all else [args.notebook], Path(args.root))
+        if "all" in args.notebooks:
+            parser.error("to reset every lesson, write --all (with two dashes)")
+        return reset_lessons(NOTEBOOKS if args.all else args.notebooks, Path(args.root))
     if args.command == "backups":
         from rnn_lesson.course.workshop.reset import list_backups
         print("\n".join(list_backups(Path(args.root))) or "no backups yet: reset keeps one each time it restores a lesson")
@@ -77,20 +79,34 @@ def is_course_data_file(path: Path) -> bool:
 def make_data(where: str | None, overwrite: bool) -> int:
     from rnn_lesson.data import DATA_PATH, make_sequences, save_dataset
 
-    path = Path(where) if where else DATA_PATH
-    if path.suffix != ".npz":
-        print(f"not written: --path expected a file name ending in .npz, got {str(path)!r}; "
-              f"e.g. --path {path.with_suffix('.npz').name}")
-        return 1
-    if not path.parent.is_dir():
-        print(f"not written: --path expected a file in an existing folder, got {str(path)!r}, and there is no folder "
-              f"{str(path.parent)!r}; create it first (mkdir -p {path.parent}) or choose another folder.")
-        return 1
-    if path.exists() and not overwrite and not is_course_data_file(path):
-        print(f"not written: {path} already exists and is not a course data file, so it is left alone; choose "
-              "another --path, or add --overwrite to replace it.")
+    path = Path(where).expanduser() if where is not None else DATA_PATH
+    problem = data_path_problem(path, overwrite)
+    if problem:
+        print(f"not written: {problem}")
         return 1
     x, y = make_sequences()
-    checksum = save_dataset(x, y, path)
+    try:
+        checksum = save_dataset(x, y, path)
+    except OSError as error:
+        print(f"not written: could not write {path} ({error.strerror or error}); choose a folder you may write to.")
+        return 1
     print(f"wrote {path.name}: x {tuple(x.shape)} float32, y {tuple(y.shape)} int64, sha256 {checksum}")
     return 0
+
+
+def data_path_problem(path: Path, overwrite: bool) -> str | None:
+    """What is wrong with `path` as the place for a data file, in words with the fix; None if it will do."""
+    if str(path) in ("", "."):
+        return "--path expected a file name ending in .npz, got nothing; e.g. --path sequences.npz"
+    if path.is_dir():
+        return f"--path expected a file, got the folder {str(path)!r}; name a file in it, e.g. --path {path / 'sequences.npz'}"
+    if path.suffix.lower() != ".npz":
+        better = path.with_name("sequences.npz") if path.name.startswith(".") else path.with_suffix(".npz")
+        return f"--path expected a file name ending in .npz, got {str(path)!r}; e.g. --path {better}"
+    if not path.parent.is_dir():
+        return (f"--path expected a file in an existing folder, got {str(path)!r}, and there is no folder "
+                f"{str(path.parent)!r}; create it first (mkdir -p {path.parent}) or choose another folder.")
+    if path.exists() and not overwrite and not is_course_data_file(path):
+        return (f"{path} already exists and is not a course data file, so it is left alone; choose another --path, "
+                "or add --overwrite to replace it.")
+    return None

@@ -277,11 +277,20 @@ def progress(export: str | Path | None = None) -> pd.DataFrame:
 
 
 def check_export_path(export: str | Path) -> Path:
-    """The export path, if it ends in .json or .csv and would not write over a file that isn't an earlier export."""
+    """The export path, if it ends in .json or .csv, lies in an existing folder, and would not write over a
+    file that isn't an earlier export."""
+    if not isinstance(export, (str, Path)):
+        raise TypeError(f"export: expected a file name, got {type(export).__name__} {export!r}; "
+                        "e.g. progress(export='my-progress.json').")
     export = Path(export).expanduser()
-    if export.suffix not in (".json", ".csv"):
+    if export.suffix not in (".json", ".csv") or export.is_dir():
         raise ValueError(f"export: expected a file name ending in .json (every answer) or .csv (the table), "
-                         f"got {str(export)!r}; e.g. progress(export='my-progress.json').")
+                         f"got {str(export)!r}{' (a folder)' if export.is_dir() else ''}; "
+                         f"e.g. progress(export='my-progress.json').")
+    if not export.parent.is_dir():
+        raise FileNotFoundError(f"export: expected a file in an existing folder, got {str(export)!r}, and there is "
+                                f"no folder {str(export.parent)!r}; create it first: "
+                                f"Path({str(export.parent)!r}).mkdir(parents=True).")
     if export.exists():
         head = export.read_text(encoding="utf-8", errors="replace")[:200]
         ours = '"format": "rnn-lesson progress"' in head or head.startswith("lesson,quiz,exercises,last visit")
