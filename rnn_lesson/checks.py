@@ -12,8 +12,9 @@ import numbers
 import operator
 from pathlib import PurePath
 
+import numpy as np
 import torch
-from torch import Tensor, nn
+from torch import Tensor
 
 
 def shape_str(shape: tuple[int, ...] | torch.Size) -> str:
@@ -39,7 +40,7 @@ def describe(value: object) -> str:
         return f"a {kind} of {len(value)} tensor(s) " + " and ".join(shape_str(v.shape) for v in value[:2]) + more
     if isinstance(value, type):
         return f"the class {value.__name__}"
-    if len(repr(value)) <= 40:
+    if len(repr(value)) <= 40 and " object at 0x" not in repr(value):
         return f"{kind} {value!r}"
     return f"a {kind} of {len(value)} items" if isinstance(value, (list, tuple)) else f"a {kind}"
 
@@ -47,7 +48,8 @@ def describe(value: object) -> str:
 def number_fix(value: object, name: str, whole: bool) -> str:
     """The fix for a setting given as text or as a fraction: `write lr=0.01 without quotes`, `use epochs=3`."""
     try:
-        shown = str(math.ceil(float(value))) if whole else f"{float(value):g}"  # type: ignore[arg-type]
+        number = float(value[:-1]) / 100 if isinstance(value, str) and value.endswith("%") else float(value)  # type: ignore
+        shown = str(math.ceil(number)) if whole else f"{number:g}"
     except (TypeError, ValueError, OverflowError):
         return "pass a number"
     return f"write {name}={shown} without quotes" if isinstance(value, str) else f"use {name}={shown}"
@@ -78,6 +80,14 @@ def one_hot(y: Tensor) -> bool:
     return y.ndim == 2 and y.shape[1] > 1 and bool(((y == 0) | (y == 1)).all()) and bool((y.sum(1) == 1).all())
 
 
+def ragged_lengths(value: object) -> tuple[int, int] | None:
+    """The shortest and longest of a list of sequences (tensors `(L_i, F)` or lists) whose lengths differ, else None."""
+    if not isinstance(value, (list, tuple)) or len(value) < 3 and all(isinstance(v, Tensor) for v in value):
+        return None  # a pair of tensors is more likely (x, y) or a batch [xb, yb]
+    lengths = {len(v) if isinstance(v, list) or isinstance(v, Tensor) and v.dim() else -1 for v in value}
+    return (min(lengths), max(lengths)) if len(lengths) > 1 and -1 not in lengths else None
+
+
 def require_tensor(value: object, name: str, labels: bool = False) -> Tensor:
     """Return `value` if it is a tensor; otherwise raise a TypeError that says how to make one.
 
@@ -85,18 +95,31 @@ def require_tensor(value: object, name: str, labels: bool = False) -> Tensor:
     """
     if isinstance(value, Tensor):
         return value
-    fix = "pass a torch.Tensor"
-    if type(value).__name__ == "ndarray":  # labels need .long(): CrossEntropyLoss wants int64 class indices
+    kind, dtype = type(value).__name__, "torch.long" if labels else "torch.float32"
+    fix, lengths = f"convert it with torch.tensor({name}, dtype={dtype})", ragged_lengths(value)
+    sample = value[:1] if isinstance(value, (list, tuple)) else np.ravel(value)[:1] if kind in ("ndarray", "Series") else []
+    if len(sample) and isinstance(sample[0], str):
+        fix = (f"these are text labels: number them with names = sorted(set({name})); {name} = torch.tensor("
+               f"[names.index(s) for s in {name}]) (or CLASS_NAMES.index(s), for the course's class names)")
+    elif kind in ("DataFrame", "Series"):
+        fix = f"convert it with torch.tensor({name}.to_numpy(), dtype={dtype})"
+    elif kind == "ndarray" and value.dtype == object:  # type: ignore[attr-defined]
+        fix = f"convert it with torch.from_numpy({name}.astype(np.{'int64' if labels else 'float32'}))"
+    elif kind == "ndarray":  # labels need .long(): CrossEntropyLoss wants int64 class indices
         fix = f"convert it with torch.from_numpy({name}).{'long' if labels else 'float'}()"
         if labels and one_hot(value):  # type: ignore[arg-type]
             fix = f"these are one-hot rows: convert them with torch.from_numpy({name}).argmax(dim=1)"
     elif isinstance(value, (str, PurePath)):
         fix = "load the data first: x, y = load_dataset() for the course data, or load_dataset(path)"
+    elif lengths:
+        items = name if all(isinstance(v, Tensor) for v in value) else f"[torch.tensor(s) for s in {name}]"  # type: ignore
+        fix = (f"the sequences have different lengths, {lengths[0]} to {lengths[1]} steps; pad them to one length: "
+               f"torch.nn.utils.rnn.pad_sequence({items}, batch_first=True)")
     elif isinstance(value, (list, tuple)) and value and all(isinstance(v, Tensor) for v in value):
         batch = len(value) == 2 and value[0].dim() != value[1].dim()  # a DataLoader batch [xb, yb]
         fix = "unpack it: xb, yb = batch, then pass xb" if batch else f"stack them into one tensor: torch.stack({name})"
-    elif isinstance(value, (list, tuple)):
-        fix = f"convert it with torch.tensor({name}, dtype={'torch.long' if labels else 'torch.float32'})"
+    elif not isinstance(value, (list, tuple)):
+        fix = "pass a torch.Tensor"
     raise TypeError(f"{name}: expected a torch.Tensor, got {describe(value)}; {fix}.")
 
 
@@ -118,8 +141,7 @@ def check_sequences(
     like: a weight of the model that reads `x`; `x` must have its dtype and device.
     """
     x = require_tensor(x, name)
-    if input_size is None:
-        input_size = x.shape[-1] if x.dim() else 0
+    known, input_size = input_size, x.shape[-1] if input_size is None and x.dim() else input_size or 0
     got, y = shape_str(x.shape), name.replace("x", "y", 1)  # y: the labels' name in a fix, y_train for x_train
     expected = f"(batch, seq_len, features) with features = {input_size}"
     if not x.is_floating_point():
@@ -131,10 +153,14 @@ def check_sequences(
         raise TypeError(f"{name}: expected {like.dtype} on {like.device}, like the model's weights, got {x.dtype} on "
                         f"{x.device}; use {fix}.")
     if x.dim() == 2:
-        if allow_unbatched and x.shape[1] == input_size:
+        rows = x.shape[0] == n_labels or bool(known) and known not in x.shape and x.shape[1] % known == 0  # (N, L*F)
+        if allow_unbatched and x.shape[1] == input_size and not rows:
             return x
         problem = "the batch dimension is missing; check how it was built"
-        if x.shape[1] == input_size:
+        if rows and known:
+            fix = f"{name}.unsqueeze(-1)" if known == 1 else f"{name}.reshape({x.shape[0]}, -1, {known})"
+            problem = f"each row looks like a whole sequence, flattened; use {fix}"
+        elif x.shape[1] == input_size:
             problem = f"the batch dimension is missing; add one with {name}.unsqueeze(0)"
         elif x.shape[0] == input_size:
             problem = f"the features come first; use {name}.T" + ("" if allow_unbatched else ".unsqueeze(0)")
@@ -143,6 +169,9 @@ def check_sequences(
     if x.dim() != 3:
         ones = [axis for axis, size in enumerate(x.shape) if size == 1]
         fix = f"remove the extra axis with {name}.squeeze({ones[0]})" if x.dim() > 3 and ones else "reshape it"
+        if x.dim() == 1:  # one series of L values
+            fix = (f"one series of {len(x)} values is one feature per step: use {name}.view(1, -1, 1)"
+                   + ("" if known in (None, 1) else " with a model built with input_size=1"))
         raise ValueError(f"{name}: expected 3 dimensions {expected}, got {x.dim()} dimensions {got}; {fix}.")
     if x.shape[0] == 0:
         raise ValueError(f"{name}: expected at least one sequence, got an empty batch {got}; check the slice that made it.")
@@ -204,17 +233,6 @@ def check_labels(y: object, num_classes: int | None, n: int | None = None, name:
     return y
 
 
-def check_xy(x: object, y: object, call: str) -> tuple[Tensor, Tensor]:
-    """Check sequences x `(N, L, F)` and labels y `(N,)` together; `call`, e.g. `"make_loader({})"`, is for the fix
-    when y is missing or the `(x, y)` pair came as x."""
-    if y is None:
-        pair = isinstance(x, (tuple, list)) and len(x) == 2
-        fix = f"unpack the pair: {call.format('*data')}" if pair else f"pass both: {call.format('x, y')}"
-        raise TypeError(f"y: expected the labels (N,) that go with x, got none and {describe(x)} as x; {fix}.")
-    y = check_labels(y, num_classes=None)
-    return check_sequences(x, input_size=None, n_labels=len(y)), y
-
-
 def check_h0(h0: object, expected: tuple[int, ...]) -> Tensor:
     """Check an initial hidden state and return it unchanged.
 
@@ -229,17 +247,3 @@ def check_h0(h0: object, expected: tuple[int, ...]) -> Tensor:
     transposed = len(expected) == 3 and tuple(h0.shape) == (expected[1], expected[0], expected[2])
     hint += "; use h0.transpose(0, 1)" if transposed else f"; build it with torch.zeros{shape_str(expected)}"
     raise ValueError(f"h0: expected {shape_str(expected)}, got {shape_str(h0.shape)}; {hint}.")
-
-
-def check_model(model: object) -> nn.Module:
-    """Refuse what cannot be trained as a classifier: a class, a bare nn.RNN/LSTM/GRU, a module without weights."""
-    if isinstance(model, type):
-        raise TypeError(f"model: expected a model, got the class {model.__name__}; build one: model = {model.__name__}().")
-    if isinstance(model, nn.RNNBase):
-        raise TypeError(f"model: expected a classifier that returns logits (N, C), got a bare nn.{type(model).__name__}, "
-                        f"which returns (output, h_n); wrap it: SequenceClassifier(input_size={model.input_size}, "
-                        f"hidden_size={model.hidden_size}, cell={type(model).__name__.lower()!r}).")
-    if next(model.parameters(), None) is None:
-        raise ValueError(f"model: expected a model with weights to train, got {type(model).__name__} with no parameters; "
-                         "assign each layer to self (self.rnn = nn.RNN(...)), and keep lists of layers in nn.ModuleList.")
-    return model

@@ -19,7 +19,7 @@ import torch
 from torch import Tensor
 from torch.utils.data import DataLoader, TensorDataset
 
-from rnn_lesson.checks import check_xy, describe, require_int, require_number
+from rnn_lesson.checks import check_labels, check_sequences, describe, require_int, require_number
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"  # the course's data folder
 DATA_PATH = DATA_DIR / "sequences.npz"
@@ -28,6 +28,18 @@ CLASS_NAMES = ("rising", "falling", "rise-then-fall")
 NOISE = 0.3
 DELAY_NOISE = 0.05  # the quiet steps that `delay` appends
 REGENERATE = "python -m rnn_lesson make-data"
+
+
+def check_xy(x: object, y: object, call: str, input_size: int | None = None) -> tuple[Tensor, Tensor]:
+    """Check sequences x `(N, L, F)` and labels y `(N,)` together; `call`, e.g. `"make_loader({})"`, is for the fix
+    when y is missing or the `(x, y)` pair came as x; `input_size`, the model's features per step, when known."""
+    if y is None:
+        pair = isinstance(x, TensorDataset) or isinstance(x, (tuple, list)) and len(x) == 2
+        data = "*data.tensors" if isinstance(x, TensorDataset) else "*data"
+        fix = f"unpack the pair: {call.format(data)}" if pair else f"pass both: {call.format('x, y')}"
+        raise TypeError(f"y: expected the labels (N,) that go with x, got none and {describe(x)} as x; {fix}.")
+    y = check_labels(y, num_classes=None)
+    return check_sequences(x, input_size=input_size, n_labels=len(y)), y
 
 
 def arrange(values: np.ndarray, label: int) -> np.ndarray:
@@ -52,6 +64,7 @@ def make_sequences(
     """
     n, steps, features = require_int(n, "n"), require_int(steps, "steps"), require_int(features, "features")
     delay, seed = require_int(delay, "delay", minimum=0), require_int(seed, "seed", minimum=0)
+    noise = require_number(noise, "noise")
     rng = np.random.default_rng(seed)
     y = rng.permutation(np.arange(n) % len(CLASS_NAMES))
     values = np.sort(rng.uniform(-1.0, 1.0, size=(n, steps)), axis=1)
@@ -71,6 +84,10 @@ def save_dataset(x: Tensor, y: Tensor, path: Path | str) -> str:
     date instead, so the file's checksum depends on the data alone. Returns the SHA-256.
     """
     x, y = check_xy(x, y, "save_dataset({}, path)")
+    if not (folder := Path(path).parent).is_dir():
+        make = f"from pathlib import Path; Path('{folder}').mkdir(parents=True)"
+        raise FileNotFoundError(f"save_dataset: expected a path in an existing folder, got '{path}', but "
+                                f"{folder.resolve()} does not exist; create it first: {make}")
     with zipfile.ZipFile(path, "w") as archive:
         for name, array in (("x", x.cpu().numpy()), ("y", y.cpu().numpy())):
             buffer = io.BytesIO()
@@ -99,6 +116,10 @@ def load_dataset(path: Path | str = DATA_PATH, expected_sha256: str | None = Non
         cwd = "" if path.is_absolute() else f" (a relative path starts from the current folder, {Path.cwd()})"
         raise FileNotFoundError(f"load_dataset: expected an existing file, got '{path}': there is no {path.resolve()}"
                                 f"{cwd}; give the path from there, or in full (load_dataset() loads the course file).")
+    if path.is_dir():
+        files = [f"load_dataset('{file}')" for file in sorted(path.glob("*.npz")) if file.is_file()]
+        fix = files[0] if files else "give the path of an .npz file that save_dataset wrote"
+        raise IsADirectoryError(f"load_dataset: expected an .npz file, got the folder '{path}'; {fix}.")
     expected_sha256 = DATA_SHA256 if course_file and expected_sha256 is None else expected_sha256
     if expected_sha256 is not None and file_sha256(path) != expected_sha256:
         raise ValueError(f"The data file {path} is corrupt or was changed (its checksum is not {expected_sha256[:12]}...). "

@@ -13,14 +13,13 @@ from dataclasses import dataclass, field
 import pandas as pd
 import torch
 from torch import Tensor, nn
-from torch.utils.data import DataLoader
+from torch.utils.data import DataLoader, Dataset, TensorDataset
 from IPython.display import display
 from tqdm.auto import tqdm
 from tqdm.notebook import tqdm as notebook_tqdm
 
-from rnn_lesson.checks import (check_labels, check_model, check_sequences, check_xy, describe, require_int,
-                               require_number, shape_str)
-from rnn_lesson.data import make_loader
+from rnn_lesson.checks import check_labels, check_sequences, describe, require_int, require_number, shape_str
+from rnn_lesson.data import check_xy, make_loader
 
 
 @dataclass(repr=False)
@@ -75,13 +74,15 @@ def observe(history: History, i: int, chance: float = 1 / 3) -> str:
 def evaluate(model: nn.Module, x: Tensor, y: Tensor | None = None, batch_size: int = 256) -> tuple[float, float]:
     """Mean cross-entropy loss and accuracy of `model` on x `(N, L, F)`, y `(N,)`: two floats.
 
-    Lesson 03 § 4 (Training with `fit`), which calls it after every epoch. Runs in
-    evaluation mode (`model.eval()`) without gradients (`torch.no_grad()`). Leaving out y gets a message.
+    Lesson 03 § 4 (Training with `fit`), which calls it after every epoch. Runs in evaluation mode
+    (`model.eval()`) without gradients (`torch.no_grad()`), then puts the model back in the mode it was in.
+    Checks the labels against the model's class count and its outputs as `fit` does; leaving out y gets a message.
     """
-    x, y = check_xy(x, y, "evaluate(model, {})")
-    device = next(check_model(model).parameters()).device
+    device, was_training = next(check_model(model).parameters()).device, model.training
+    x, y = check_xy(x, y, "evaluate(model, {})", input_size_of(model))
     loss_fn = nn.CrossEntropyLoss(reduction="sum")
-    model.eval()
+    model.eval()  # no dropout while measuring
+    check_labels(y, num_classes=count_classes(model, x))
     total_loss, correct = 0.0, 0
     with torch.no_grad():
         for xb, yb in make_loader(x, y, batch_size=batch_size, shuffle=False):
@@ -89,6 +90,7 @@ def evaluate(model: nn.Module, x: Tensor, y: Tensor | None = None, batch_size: i
             logits = model(xb)
             total_loss += loss_fn(logits, yb).item()
             correct += (logits.argmax(dim=1) == yb).sum().item()
+    model.train(was_training)
     return total_loss / len(y), correct / len(y)
 
 
@@ -108,7 +110,7 @@ def fit(
     train, val: `(x, y)` pairs, x `(N, L, F)` float, y `(N,)` long class indices.
     `seed` fixes the order of the training batches; seed the model's initial weights
     yourself (`torch.manual_seed(0)` before building it) for a fully reproducible run.
-    Training runs on the device the model is on. If a loss turns NaN or infinite, `fit` warns and stops.
+    Trains on the model's device and leaves the model in evaluation mode; a NaN or infinite loss warns and stops.
     """
     check_fit_inputs(model, train, val)
     epochs, batch_size, lr = require_int(epochs, "epochs"), require_int(batch_size, "batch_size"), require_number(lr, "lr")
@@ -146,6 +148,7 @@ def fit(
                           "x = (x - x.mean()) / x.std().", stacklevel=2)
             break
     show_final_bar()
+    model.eval()  # trained: left in evaluation mode, ready to predict
     return history
 
 
@@ -177,13 +180,26 @@ def check_fit_inputs(model: nn.Module, train: tuple[Tensor, Tensor], val: tuple[
                 fix = "split the data into pairs: train, val = train_val_split(x, y), then fit(model, train, val)"
             elif isinstance(pair, DataLoader):
                 fix = f"pass the tensors x_{part}, y_{part}: fit makes its own batches"
+            elif isinstance(pair, Dataset):
+                fix = ("pass its tensors: fit(model, train_ds.tensors, val_ds.tensors)" if isinstance(pair, TensorDataset)
+                       else f"fit takes the tensors (x_{part}, y_{part}), not a Dataset: it makes its own batches")
             raise TypeError(f"{part}: expected an (x, y) pair, got {describe(pair)}; {fix}.")
-        check_sequences(pair[0], input_size=None, name=f"x_{part}", n_labels=len(pair[1]))
-    x_trial = train[0][:2].to(next(model.parameters()).device)
-    with torch.no_grad():
-        num_classes = check_logits(model(x_trial), len(x_trial)).shape[-1]
+        check_sequences(pair[0], input_size_of(model), name=f"x_{part}", n_labels=len(pair[1]))
+    num_classes = count_classes(model, train[0])
     check_labels(train[1], num_classes=num_classes, name="y_train")
     check_labels(val[1], num_classes=num_classes, name="y_val")
+
+
+def count_classes(model: nn.Module, x: Tensor) -> int:
+    """One trial forward pass on two sequences of x `(N, L, F)`: the model's logits `(2, C)`, checked, give C."""
+    with torch.no_grad():
+        return check_logits(model(x[:2].to(next(model.parameters()).device)), len(x[:2])).shape[-1]
+
+
+def input_size_of(model: nn.Module) -> int | None:
+    """The features per step a model reads: its first RNN layer's input_size, else `model.input_size`, else None."""
+    rnn = next((m for m in model.modules() if isinstance(m, nn.RNNBase)), None)
+    return rnn.input_size if rnn is not None else getattr(model, "input_size", None)
 
 
 def epoch_bar(epochs: int, show: bool):
@@ -200,3 +216,17 @@ def epoch_bar(epochs: int, show: bool):
     bar.container.layout.flex_flow = "row wrap"  # in a narrow window the bar wraps instead of overflowing
     shown = display(bar.container, display_id=True)
     return bar, lambda: shown.update(bar.container)
+
+
+def check_model(model: object) -> nn.Module:
+    """Refuse what cannot be trained as a classifier: a class, a bare nn.RNN/LSTM/GRU, a module without weights."""
+    if isinstance(model, type):
+        raise TypeError(f"model: expected a model, got the class {model.__name__}; build one: model = {model.__name__}().")
+    if isinstance(model, nn.RNNBase):
+        raise TypeError(f"model: expected a classifier that returns logits (N, C), got a bare nn.{type(model).__name__}, "
+                        f"which returns (output, h_n); wrap it: SequenceClassifier(input_size={model.input_size}, "
+                        f"hidden_size={model.hidden_size}, cell={type(model).__name__.lower()!r}).")
+    if next(model.parameters(), None) is None:
+        raise ValueError(f"model: expected a model with weights to train, got {type(model).__name__} with no parameters; "
+                         "assign each layer to self (self.rnn = nn.RNN(...)), and keep lists of layers in nn.ModuleList.")
+    return model

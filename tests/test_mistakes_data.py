@@ -13,13 +13,15 @@ import warnings
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 import torch
 from torch import nn
+from torch.utils.data import Dataset, TensorDataset
 
 from mistakes import Mistake, check_mistake, ids
-from rnn_lesson import (SequenceClassifier, evaluate, fit, load_dataset, make_loader, make_sequences, save_dataset,
-                        shape_str, train_val_split)
+from rnn_lesson import (CLASS_NAMES, SequenceClassifier, evaluate, fit, load_dataset, make_loader, make_sequences,
+                        save_dataset, shape_str, train_val_split)
 from rnn_lesson.data import DATA_DIR, DATA_SHA256
 
 X, Y = (part[:40] for part in load_dataset())  # (40, 10, 5) float32 and (40,) int64
@@ -92,6 +94,34 @@ class ReturnsRNNOutput(nn.Module):
         if self.returns == "every step":
             return self.head(output)
         return self.head(output[:, -1])  # the fix: (N, L, H) -> (N, H) -> (N, 3)
+
+
+NAMES = [CLASS_NAMES[i] for i in Y.tolist()]  # labels as text: 'rising', 'falling', ...
+RAGGED = [X[i, :5 + i % 5] for i in range(len(X))]  # 40 sequences (L_i, 5) of 5 to 9 steps
+FLAT = pd.DataFrame(X.reshape(len(X), -1).numpy())  # a table with one flattened sequence per row, (40, 50)
+
+
+def numbered(y):
+    """The fix for text labels, typed as the message gives it."""
+    names = sorted(set(y)); y = torch.tensor([names.index(s) for s in y])  # noqa: E702
+    return y
+
+
+class PairsDataset(Dataset):
+    """A learner's own Dataset of (x_i, y_i) pairs."""
+
+    def __len__(self):
+        return len(Y)
+
+    def __getitem__(self, i):
+        return X[i], Y[i]
+
+
+def folder_with_data():
+    """A learner's folder holding one file that save_dataset wrote."""
+    (FILES / "saved").mkdir(exist_ok=True)
+    save_dataset(X, Y, FILES / "saved" / "data.npz")
+    return FILES / "saved"
 
 
 def batch():
@@ -296,6 +326,96 @@ MISTAKES = [
     Mistake("NumPy arrays given to save_dataset", lambda: save_dataset(X.numpy(), Y, FILES / "numpy.npz"), TypeError,
             "x: expected a torch.Tensor", "got a NumPy array (40, 10, 5) of float32", "torch.from_numpy(x).float()",
             fixed=lambda: save_dataset(torch.from_numpy(X.numpy()).float(), Y, FILES / "numpy.npz")),
+    # --- data from other libraries and in other forms (issue 10) ---------------------------------
+    Mistake("class names as text labels in a list", lambda: train(y=NAMES), TypeError,
+            "y_train: expected a torch.Tensor", "got a list of 40 items",
+            "names = sorted(set(y_train)); y_train = torch.tensor([names.index(s) for s in y_train])",
+            fixed=lambda: train(y=numbered(NAMES))),
+    Mistake("class names as a NumPy array of text", lambda: train(y=np.array(NAMES)), TypeError,
+            "expected a torch.Tensor", "got a NumPy array (40,) of <U14", "these are text labels",
+            fixed=lambda: train(y=numbered(np.array(NAMES)))),
+    Mistake("class names in a pandas Series", lambda: make_loader(X, pd.Series(NAMES)), TypeError,
+            "y: expected a torch.Tensor", "got a Series", "y = torch.tensor([names.index(s) for s in y])",
+            fixed=lambda: make_loader(X, numbered(pd.Series(NAMES)))),
+    Mistake("labels as a NumPy object array", lambda: train(y=Y.numpy().astype(object)), TypeError,
+            "y_train: expected a torch.Tensor", "got a NumPy array (40,) of object",
+            "torch.from_numpy(y_train.astype(np.int64))",
+            fixed=lambda: train(y=torch.from_numpy(Y.numpy().astype(object).astype(np.int64)))),
+    Mistake("features as a NumPy object array", lambda: SequenceClassifier()(X.numpy().astype(object)), TypeError,
+            "x: expected a torch.Tensor", "got a NumPy array (40, 10, 5) of object", "torch.from_numpy(x.astype(np.float32))",
+            fixed=lambda: SequenceClassifier()(torch.from_numpy(X.numpy().astype(object).astype(np.float32)))),
+    Mistake("sequences of different lengths in a list of tensors", lambda: train(x=RAGGED), TypeError,
+            "x_train: expected a torch.Tensor", "the sequences have different lengths, 5 to 9 steps",
+            "torch.nn.utils.rnn.pad_sequence(x_train, batch_first=True)",
+            fixed=lambda: train(x=torch.nn.utils.rnn.pad_sequence(RAGGED, batch_first=True))),
+    Mistake("sequences of different lengths as lists of lists", lambda: make_loader([s.tolist() for s in RAGGED], Y),
+            TypeError, "x: expected a torch.Tensor", "different lengths, 5 to 9 steps",
+            "torch.nn.utils.rnn.pad_sequence([torch.tensor(s) for s in x], batch_first=True)",
+            fixed=lambda: make_loader(torch.nn.utils.rnn.pad_sequence([torch.tensor(s) for s in
+                                                                       [s.tolist() for s in RAGGED]], batch_first=True), Y)),
+    Mistake("a pandas DataFrame of features into the model", lambda: SequenceClassifier()(FLAT), TypeError,
+            "x: expected a torch.Tensor", "got a DataFrame", "torch.tensor(x.to_numpy(), dtype=torch.float32)",
+            fixed=lambda: SequenceClassifier()(torch.tensor(FLAT.to_numpy(), dtype=torch.float32).reshape(40, -1, 5))),
+    Mistake("flattened sequences (N, L * F) into the model",
+            lambda: SequenceClassifier()(torch.tensor(FLAT.to_numpy(), dtype=torch.float32)), ValueError,
+            "expected 3 dimensions (batch, seq_len, features)", "got (40, 50): each row looks like a whole sequence",
+            "use x.reshape(40, -1, 5)",
+            fixed=lambda: SequenceClassifier()(torch.tensor(FLAT.to_numpy(), dtype=torch.float32).reshape(40, -1, 5))),
+    Mistake("one-feature sequences (N, L) given to fit", lambda: fit(SequenceClassifier(input_size=1), (X[:, :, 0], Y),
+                                                                    (X[:, :, 0], Y), epochs=1, progress=False),
+            ValueError, "expected 3 dimensions", "got (40, 10): each row looks like a whole sequence",
+            "use x_train.unsqueeze(-1)",
+            fixed=lambda: fit(SequenceClassifier(input_size=1), (X[:, :, 0].unsqueeze(-1), Y),
+                              (X[:, :, 0].unsqueeze(-1), Y), epochs=1, progress=False)),
+    Mistake("labels in a pandas Series given to fit", lambda: train(y=pd.Series(Y.numpy())), TypeError,
+            "y_train: expected a torch.Tensor", "got a Series", "torch.tensor(y_train.to_numpy(), dtype=torch.long)",
+            fixed=lambda: train(y=torch.tensor(pd.Series(Y.numpy()).to_numpy(), dtype=torch.long))),
+    Mistake("one series of values into a one-feature model", lambda: SequenceClassifier(input_size=1)(X[0, :, 0]),
+            ValueError, "expected 3 dimensions", "got 1 dimensions (10,)", "use x.view(1, -1, 1)",
+            fixed=lambda: SequenceClassifier(input_size=1)(X[0, :, 0].view(1, -1, 1))),
+    Mistake("one series of values into a five-feature model", lambda: SequenceClassifier()(X[0, :, 0]), ValueError,
+            "expected 3 dimensions (batch, seq_len, features) with features = 5", "got 1 dimensions (10,)",
+            "use x.view(1, -1, 1) with a model built with input_size=1",
+            fixed=lambda: SequenceClassifier(input_size=1)(X[0, :, 0].view(1, -1, 1))),
+    # --- Datasets, evaluate, files and settings (issue 10) --------------------------------------
+    Mistake("a TensorDataset given to fit", lambda: fit(SequenceClassifier(), TensorDataset(X, Y), DATA, progress=False),
+            TypeError, "train: expected an (x, y) pair", "got a TensorDataset",
+            "pass its tensors: fit(model, train_ds.tensors, val_ds.tensors)",
+            fixed=lambda: fit(SequenceClassifier(), TensorDataset(X, Y).tensors, TensorDataset(X, Y).tensors, epochs=1,
+                              progress=False)),
+    Mistake("a custom Dataset given to fit", lambda: fit(SequenceClassifier(), DATA, PairsDataset(), progress=False),
+            TypeError, "val: expected an (x, y) pair", "got a PairsDataset",
+            "fit takes the tensors (x_val, y_val), not a Dataset",
+            fixed=lambda: fit(SequenceClassifier(), DATA, (X, Y), epochs=1, progress=False)),
+    Mistake("a TensorDataset given to make_loader", lambda: make_loader(TensorDataset(X, Y)), TypeError,
+            "y: expected the labels (N,)", "got none and a TensorDataset as x", "make_loader(*data.tensors)",
+            fixed=lambda: make_loader(*TensorDataset(X, Y).tensors)),
+    Mistake("labels 1 to 3 given to evaluate", lambda: evaluate(SequenceClassifier(), X, Y + 1), ValueError,
+            "expected class indices 0 .. 2", "got values from 1 to 3", "shift them to start at 0: y - 1",
+            fixed=lambda: evaluate(SequenceClassifier(), X, (Y + 1) - 1)),
+    Mistake("more classes in the labels than evaluate's model has", lambda: evaluate(SequenceClassifier(num_classes=2), X, Y),
+            ValueError, "expected class indices 0 .. 1", "got values from 0 to 2", "build the model with num_classes=3",
+            fixed=lambda: evaluate(SequenceClassifier(num_classes=3), X, Y)),
+    Mistake("a model ending in softmax given to evaluate",
+            lambda: evaluate(nn.Sequential(SequenceClassifier(), nn.Softmax(dim=1)), X, Y), ValueError,
+            "wants raw logits", "outputs are already probabilities (each row sums to 1)", "remove the softmax from the model",
+            fixed=lambda: evaluate(SequenceClassifier(), X, Y)),
+    Mistake("a model that returns (output, h_n) given to evaluate", lambda: evaluate(ReturnsRNNOutput("tuple"), X, Y),
+            TypeError, "expected logits (N, C)", "got a tuple of 2 tensor(s)", "return a tensor from forward",
+            fixed=lambda: evaluate(ReturnsRNNOutput("last step"), X, Y)),
+    Mistake("save_dataset into a folder that does not exist", lambda: save_dataset(X, Y, FILES / "new" / "data.npz"),
+            FileNotFoundError, "expected a path in an existing folder", f"but {FILES / 'new'} does not exist",
+            f"from pathlib import Path; Path('{FILES / 'new'}').mkdir(parents=True)",
+            fixed=lambda: (Path(f"{FILES / 'new'}").mkdir(parents=True), save_dataset(X, Y, FILES / "new" / "data.npz"))),
+    Mistake("load_dataset given a folder", lambda: load_dataset(folder_with_data()), IsADirectoryError,
+            "expected an .npz file", f"got the folder '{FILES / 'saved'}'", f"load_dataset('{FILES / 'saved' / 'data.npz'}')",
+            fixed=lambda: load_dataset(f"{FILES / 'saved' / 'data.npz'}")),
+    Mistake("make_sequences with the noise as text", lambda: make_sequences(n=30, noise="0.3"), TypeError,
+            "noise: expected a number", "got str '0.3'", "write noise=0.3 without quotes",
+            fixed=lambda: make_sequences(n=30, noise=0.3)),
+    Mistake("val_fraction written as '20%'", lambda: train_val_split(X, Y, val_fraction="20%"), TypeError,
+            "val_fraction: expected a number", "got str '20%'", "write val_fraction=0.2 without quotes",
+            fixed=lambda: train_val_split(X, Y, val_fraction=0.2)),
 ]
 
 
@@ -361,6 +481,16 @@ def test_non_finite_losses_warn_once_and_stop_training():
     finite = [w for w in caught if "expected finite losses" in str(w.message)]
     assert len(finite) == 1 and "epoch 1" in str(finite[0].message)
     assert len(history.train_loss) == 1  # stopped after the epoch that went wrong
+
+
+def test_evaluate_puts_the_model_back_in_the_mode_it_was_in():
+    model = SequenceClassifier(num_layers=2, dropout=0.5)
+    model.train()
+    evaluate(model, X, Y)
+    assert model.training
+    model.eval()
+    evaluate(model, X, Y)
+    assert not model.training
 
 
 def test_float32_data_for_a_float64_model_is_told_the_dtype_to_convert_to():
