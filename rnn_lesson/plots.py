@@ -8,6 +8,9 @@ from __future__ import annotations
 import base64
 import html
 import io
+import math
+import warnings
+from dataclasses import fields
 
 import matplotlib.pyplot as plt
 import torch
@@ -15,7 +18,7 @@ from IPython.display import display
 from matplotlib.figure import Figure
 from torch import Tensor
 
-from rnn_lesson.checks import check_labels, check_sequences, require_tensor, shape_str
+from rnn_lesson.checks import check_labels, check_sequences, require_int, require_number, require_tensor, shape_str
 from rnn_lesson.data import CLASS_NAMES
 from rnn_lesson.training import History
 
@@ -104,7 +107,7 @@ def as_tensor(value: object, name: str, dtype: torch.dtype | None = None) -> Ten
                         "unpack it with output, h_n = rnn(x) and pass output (for a batch, output[0]).")
     if isinstance(value, (list, tuple)) or type(value).__name__ == "ndarray":
         return torch.as_tensor(value, dtype=dtype)
-    return require_tensor(value, name)
+    return require_tensor(value, name, labels=dtype is None)  # no dtype: labels, which must be torch.long
 
 
 def figure_html(figure: Figure, alt: str = "") -> str:
@@ -141,7 +144,14 @@ def plot_sequences_by_class(x: Tensor, y: Tensor, feature: int = 0, per_class: i
         raise TypeError(f"x, y: expected sequences x (N, L, F), then labels y (N,), got x {shape_str(x.shape)} and "
                         f"y {shape_str(y.shape)}; swap them: plot_sequences_by_class(x, y).")
     x = check_sequences(x, input_size=None, n_labels=len(y))
-    y = check_labels(y, num_classes=len(CLASS_NAMES), name=y_name)
+    y, classes = check_labels(y, num_classes=None, name=y_name), len(CLASS_NAMES)
+    low, high = int(y.min()), int(y.max())
+    if high >= classes:  # the panels are the course's classes, named in CLASS_NAMES
+        fix = (f"shift them to start at 0: {y_name} - {low}" if 0 < low and high - low < classes else
+               f"this figure draws the course's {classes} classes ({', '.join(CLASS_NAMES)}); keep those: "
+               f"keep = {y_name} < {classes}, then plot_sequences_by_class(x[keep], {y_name}[keep])")
+        raise ValueError(f"{y_name}: expected class indices 0 .. {classes - 1}, got {low} to {high}; {fix}.")
+    feature, per_class = require_int(feature, "feature", minimum=-x.shape[2]), require_int(per_class, "per_class")
     if not -x.shape[2] <= feature < x.shape[2]:
         raise ValueError(f"feature: expected 0 to {x.shape[2] - 1} (x has {x.shape[2]} features), got {feature}; "
                          f"features count from 0, so the last is feature={x.shape[2] - 1}.")
@@ -149,11 +159,14 @@ def plot_sequences_by_class(x: Tensor, y: Tensor, feature: int = 0, per_class: i
     described = []
     for label, (ax, name) in enumerate(zip(axes, CLASS_NAMES)):
         shown = x[y == label][:per_class, :, feature]                      # (per_class, L)
+        if len(shown) == 0:
+            warnings.warn(f"{y_name}: expected sequences of all {classes} classes, got none of class {label} "
+                          f"({name}), so its panel stays empty; pass sequences of every class.", stacklevel=2)
         for sequence in shown:
             ax.plot(range(1, x.shape[1] + 1), sequence.tolist(), marker="o", alpha=0.7)
         ax.set_title(f"class {label}: {name}")
         ax.set_xlabel("time step")
-        described.append(f"{name}: on average {trend(shown.mean(dim=0).tolist())}")
+        described.append(f"{name}: on average {trend(shown.mean(dim=0).tolist())}" if len(shown) else f"{name}: none")
     axes[0].set_ylabel(f"feature {feature}")
     fig.tight_layout()
     fig.alt = (f"Line charts, one per class, of feature {feature} of {per_class} sequences over "
@@ -173,9 +186,15 @@ def plot_history(history: History) -> DescribedFigure:
         elif isinstance(history, list):
             fix = "plot_history draws the four curves fit records; plot your own list with plt.plot(losses)"
         raise TypeError(f"history: expected the History that fit returns, got {type(history).__name__}; {fix}.")
-    if len(history.train_loss) == 0:
+    lengths = {f.name: len(getattr(history, f.name)) for f in fields(history)}  # train_loss, ..., val_accuracy
+    longest = max(lengths, key=lengths.get)
+    if lengths[longest] == 0:
         raise ValueError("history: expected at least one epoch, got an empty History; train first: "
                          "history = fit(model, train, val, epochs=1).")
+    if short := [name for name, length in lengths.items() if length < lengths[longest]]:
+        got, most = ", ".join(f"{lengths[name]} in {name}" for name in short), f"{lengths[longest]} in {longest}"
+        raise ValueError(f"history: expected one value per epoch in each of its 4 lists, as {most}, got {got}; "
+                         f"give every list one value per epoch, or plot yours: plt.plot(history.{longest}).")
     epochs = range(1, len(history.train_loss) + 1)
     fig, (loss_ax, acc_ax) = plt.subplots(1, 2, figsize=(10, 3.5), FigureClass=DescribedFigure)
     loss_ax.plot(epochs, history.train_loss, marker="o", label="train")
@@ -208,9 +227,12 @@ def plot_hidden_states(output: Tensor, upto: int | None = None) -> DescribedFigu
         raise ValueError(f"output: expected one sequence's hidden states (L, H), got {shape_str(output.shape)}; "
                          f"{fix}, with output, h_n = rnn(x) (h_n holds the last step only).")
     steps, units = output.shape
-    if upto is not None and (upto != int(upto) or upto < 0):
-        raise ValueError(f"upto: expected a whole number of steps from 0 to {steps}, got {upto}; "
-                         f"use upto={min(max(int(upto), 0), steps)}.")
+    if steps == 1:
+        warnings.warn(f"output: expected one sequence's hidden states (L, H), got {shape_str(output.shape)}: 1 time "
+                      "step, as h_n holds; pass output, with output, h_n = rnn(x), to see every step.", stacklevel=2)
+    if upto is not None and not ((upto := require_number(upto, "upto")).is_integer() and upto >= 0):
+        shown = min(max(int(upto), 0), steps) if math.isfinite(upto) else steps
+        raise ValueError(f"upto: expected a whole number of steps from 0 to {steps}, got {upto:g}; use upto={shown}.")
     reached = steps if upto is None else min(int(upto), steps)  # 3.0 from a slider reads as 3
     shown = output.detach().cpu().clone()
     shown[reached:] = float("nan")

@@ -55,13 +55,18 @@ def data_flow(model: nn.Module, x: Tensor) -> pd.DataFrame:
 
     first = next(model.parameters(), None)  # a model without parameters stays where x is
     x = x if first is None else x.to(first.device)
+    names = {module: f"model.{name}" if name else "model" for name, module in model.named_modules()}
     leaves = [m for m in model.modules() if not list(m.children())]
     hooks = [m.register_forward_hook(record) for m in leaves]
+    hooks += [m.register_forward_pre_hook(lambda layer, inputs: check_linear(names[layer], layer, inputs[0]))
+              for m in leaves if isinstance(m, nn.Linear)]
+    was_training = model.training
     try:
         model.eval()
         with torch.no_grad():
             logits = model(x)
     finally:
+        model.train(was_training)  # the table only looks: a model in training stays in training
         for hook in hooks:
             hook.remove()
     rows.insert(0, {"stage": "input", "input shape": "", "what happens": "a batch of sequences",
@@ -71,6 +76,15 @@ def data_flow(model: nn.Module, x: Tensor) -> pd.DataFrame:
                      "what happens": "logits to probabilities; not part of the model",
                      "output shape": shape_str(torch.softmax(logits, dim=-1).shape)})
     return pd.DataFrame(rows)
+
+
+def check_linear(name: str, layer: nn.Module, x: Tensor) -> None:
+    """Refuse a Linear layer whose width does not match what reaches it `(..., features)`, naming both,
+    instead of PyTorch's "mat1 and mat2 shapes cannot be multiplied"."""
+    if isinstance(layer, nn.Linear) and x.shape[-1] != layer.in_features:
+        size, out = layer.in_features, layer.out_features
+        raise ValueError(f"{name}: expected input with {size} features, as nn.Linear({size}, {out}) takes, got "
+                         f"{shape_str(x.shape)} from the layer before; build it as nn.Linear({x.shape[-1]}, {out}).")
 
 
 def model_error(model: object, helper: str, expected: str) -> TypeError:
@@ -136,6 +150,14 @@ def preview(value: Tensor, decimals: int = 3, limit: int = 6) -> str:
     return "[" + ", ".join(f"{v:.{decimals}f}" for v in flat) + more + "]"
 
 
+def last_hidden(model: nn.Module, h_n: Tensor) -> Tensor:
+    """The model's own `last_hidden(h_n)` if it has one; else the top layer's final state `(N, D * H)`,
+    both directions joined for a bidirectional RNN, as SequenceClassifier does."""
+    if hasattr(model, "last_hidden"):
+        return model.last_hidden(h_n)
+    return torch.cat([h_n[-2], h_n[-1]], dim=1) if model.rnn.bidirectional else h_n[-1]
+
+
 def prediction_trace(model: SequenceClassifier, x: Tensor) -> PredictionTrace:
     """Follow one sequence `(L, F)` or a batch `(N, L, F)` through the classifier.
 
@@ -145,15 +167,22 @@ def prediction_trace(model: SequenceClassifier, x: Tensor) -> PredictionTrace:
     """
     if not isinstance(getattr(model, "rnn", None), nn.RNNBase) or not hasattr(model, "head"):
         raise model_error(model, "prediction_trace", "a classifier with .rnn and .head (a SequenceClassifier)")
-    x = warn_if_time_first(check_sequences(x, model.rnn.input_size, allow_unbatched=True))
+    weight = next(model.rnn.parameters())  # x goes where the weights are, and must have their dtype
+    x = require_tensor(x, "x").to(weight.device)
+    x = warn_if_time_first(check_sequences(x, model.rnn.input_size, allow_unbatched=True, like=weight))
     unbatched = x.dim() == 2
-    batch = (x.unsqueeze(0) if unbatched else x).to(next(model.parameters()).device)
-    model.eval()
-    with torch.no_grad():
-        output, state = model.rnn(batch)
-        last = model.last_hidden(state[0] if isinstance(state, tuple) else state)
-        logits = model.head(last)
-        probabilities = torch.softmax(logits, dim=-1)
+    batch = x.unsqueeze(0) if unbatched else x
+    was_training = model.training
+    try:
+        model.eval()
+        with torch.no_grad():
+            output, state = model.rnn(batch)
+            last = last_hidden(model, state[0] if isinstance(state, tuple) else state)
+            check_linear("model.head", model.head, last)
+            logits = model.head(last)
+            probabilities = torch.softmax(logits, dim=-1)
+    finally:
+        model.train(was_training)  # the trace only looks: a model in training stays in training
     values = [v.cpu() for v in (batch, output, last, logits, probabilities)]
     if unbatched:
         values = [v.squeeze(0) for v in values]

@@ -45,6 +45,21 @@ def lstm_state():
     return torch.zeros(1, 4, 8), torch.zeros(1, 4, 8)
 
 
+class MyClassifier(nn.Module):
+    """A learner's own classifier: .rnn and .head, no last_hidden; `width` is what its head takes."""
+
+    def __init__(self, width: int = 8):
+        super().__init__()
+        self.rnn, self.head = rnn(), nn.Linear(width, 3)
+
+    def forward(self, x):
+        return self.head(self.rnn(x)[1][-1])
+
+
+Y4 = torch.tensor([0, 1, 2, 3])                # four classes, one more than the course's three
+LOSSES_ONLY = {"train_loss": [1.0], "val_loss": [1.1]}
+
+
 MISTAKES = [
     # ---------- manual_rnn: the recurrence by hand ----------
     Mistake("manual_rnn given an nn.LSTM", lambda: manual_rnn(nn.LSTM(5, 8, batch_first=True), X), TypeError,
@@ -153,8 +168,53 @@ MISTAKES = [
             lambda: data_flow(SequenceClassifier(), COURSE.transpose(0, 1)), UserWarning,
             "expected (batch, seq_len, features)", "got (10, 1000, 5)", "x.transpose(0, 1)",
             fixed=lambda: data_flow(SequenceClassifier(), COURSE.transpose(0, 1).transpose(0, 1))),
+    Mistake("prediction_trace of a float64 sequence", lambda: prediction_trace(SequenceClassifier(), X[0].double()),
+            TypeError, "expected torch.float32", "got torch.float64", "x.float()",
+            fixed=lambda: prediction_trace(SequenceClassifier(), X[0].double().float())),
+    Mistake("data_flow of a model whose Linear misses the RNN's hidden size", lambda: data_flow(MyClassifier(4), X),
+            ValueError, "model.head: expected input with 4 features", "got (4, 8)", "build it as nn.Linear(8, 3)",
+            fixed=lambda: data_flow(MyClassifier(8), X)),
+    Mistake("prediction_trace of a model whose Linear misses the RNN's hidden size",
+            lambda: prediction_trace(MyClassifier(4), X[0]), ValueError, "expected input with 4 features",
+            "got (1, 8)", "nn.Linear(8, 3)", fixed=lambda: prediction_trace(MyClassifier(8), X[0])),
 
     # ---------- the figures ----------
+    Mistake("plot_history of a History with only the losses", lambda: plot_history(History(**LOSSES_ONLY)),
+            ValueError, "expected one value per epoch in each of its 4 lists, as 1 in train_loss",
+            "got 0 in train_accuracy, 0 in val_accuracy", "plt.plot(history.train_loss)",
+            fixed=lambda: plt.plot(History(**LOSSES_ONLY).train_loss)),
+    Mistake("plot_history of a History with lists of unequal length",
+            lambda: plot_history(History(**{**curves(), "val_accuracy": [0.4]})), ValueError,
+            "as 2 in train_loss", "got 1 in val_accuracy", "give every list one value per epoch",
+            fixed=lambda: plot_history(History(**curves()))),
+    Mistake("plot_hidden_states with upto as text", lambda: plot_hidden_states(STATES, upto="3"), TypeError,
+            "upto: expected a number", "got str '3'", "write upto=3 without quotes",
+            fixed=lambda: plot_hidden_states(STATES, upto=3)),
+    Mistake("plot_hidden_states with upto NaN", lambda: plot_hidden_states(STATES, upto=float("nan")), ValueError,
+            "expected a whole number of steps from 0 to 6", "got nan", "use upto=6",
+            fixed=lambda: plot_hidden_states(STATES, upto=6)),
+    Mistake("plot_hidden_states given an unbatched run's h_n (1, H)", lambda: plot_hidden_states(rnn()(X[0])[1]),
+            UserWarning, "expected one sequence's hidden states (L, H)", "got (1, 8): 1 time step", "pass output",
+            fixed=lambda: plot_hidden_states(rnn()(X[0])[0])),
+    Mistake("plot_sequences_by_class of four classes", lambda: plot_sequences_by_class(X, Y4), ValueError,
+            "expected class indices 0 .. 2", "draws the course's 3 classes",
+            "keep = y < 3, then plot_sequences_by_class(x[keep], y[keep])",
+            fixed=lambda: (keep := Y4 < 3, plot_sequences_by_class(X[keep], Y4[keep]))),
+    Mistake("plot_sequences_by_class with a class missing", lambda: plot_sequences_by_class(X, Y % 2), UserWarning,
+            "expected sequences of all 3 classes", "got none of class 2 (rise-then-fall)",
+            "pass sequences of every class", fixed=lambda: plot_sequences_by_class(X, Y)),
+    Mistake("plot_sequences_by_class with per_class=0", lambda: plot_sequences_by_class(X, Y, per_class=0),
+            ValueError, "per_class: expected a whole number of at least 1", "got 0", "use per_class=1",
+            fixed=lambda: plot_sequences_by_class(X, Y, per_class=1)),
+    Mistake("plot_sequences_by_class with per_class as text", lambda: plot_sequences_by_class(X, Y, per_class="5"),
+            TypeError, "per_class: expected a whole number", "got str '5'", "write per_class=5 without quotes",
+            fixed=lambda: plot_sequences_by_class(X, Y, per_class=5)),
+    Mistake("plot_sequences_by_class with the feature as text", lambda: plot_sequences_by_class(X, Y, feature="0"),
+            TypeError, "feature: expected a whole number", "got str '0'", "write feature=0 without quotes",
+            fixed=lambda: plot_sequences_by_class(X, Y, feature=0)),
+    Mistake("plot_sequences_by_class with the feature as a float", lambda: plot_sequences_by_class(X, Y, feature=1.0),
+            TypeError, "feature: expected a whole number", "got float 1.0", "use feature=1",
+            fixed=lambda: plot_sequences_by_class(X, Y, feature=1)),
     Mistake("plot_history given a list of losses", lambda: plot_history([1.0, 0.8, 0.6]), TypeError,
             "expected the History that fit returns", "got list", "plt.plot(losses)",
             fixed=lambda: plt.plot([1.0, 0.8, 0.6])),

@@ -33,6 +33,14 @@ def test_sequences_by_class_has_one_panel_per_class_with_the_requested_sequences
     assert all(len(ax.lines) == 4 for ax in figure.axes)
 
 
+def test_an_absent_class_is_said_in_the_alt_text_never_as_nan():
+    x, y = load_dataset()
+    with pytest.warns(UserWarning, match="got none of class 2"):
+        figure = plot_sequences_by_class(x[:40], y[:40] % 2)
+    assert f"{CLASS_NAMES[2]}: none" in figure.alt and "nan" not in figure.alt
+    assert len(figure.axes[2].lines) == 0 and len(figure.axes[0].lines) == 5
+
+
 def test_hidden_state_heat_map_blanks_the_steps_not_reached_yet():
     states = torch.linspace(-1, 1, 40).reshape(10, 4)
     image = plot_hidden_states(states, upto=3).axes[0].images[0].get_array()

@@ -50,6 +50,17 @@ def test_shape_answers_get_the_misconception_not_the_answer():
     assert "10, 1000, 5" not in grade(q, "(5, 10, 1000)").message
 
 
+def test_a_thousands_comma_in_a_size_is_read_as_one_size_where_commas_and_spaces_part_the_sizes():
+    """`(10, 1,000, 5)`: the ", " separators show that "1,000" is one size; graded, and right."""
+    assert parse_shape("(10, 1,000, 5)") == (10, 1000, 5) and parse_shape("1,000, 10, 5") == (1000, 10, 5)
+    assert parse_shape("1,000,000, 2") == (1000000, 2)
+    assert parse_shape("(10, 1,5)") == (10, 1, 5)            # not a group of three digits: three sizes
+    assert parse_shape("(1000,100,5)") == (1000, 100, 5)     # no ", " anywhere: every comma parts sizes
+    q = next(q for q in load_bank("01_input_shaping").questions if q.id == "01-layout-default")
+    right = ", ".join(f"{size:,}" for size in q.answer)       # e.g. "10, 1,000, 5"
+    assert "," in right.replace(", ", "") and grade(q, f"({right})").status == CORRECT
+
+
 def question(question_id):
     return next(q for b in BANKS for q in b.questions if q.id == question_id)
 

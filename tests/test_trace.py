@@ -1,6 +1,8 @@
 """The data-flow table and the prediction trace come from a real forward pass."""
 
+import pytest
 import torch
+from torch import nn
 
 from rnn_lesson import SequenceClassifier, data_flow, prediction_trace
 
@@ -47,3 +49,37 @@ def test_data_flow_text_is_never_cut_short_in_a_notebook():
         shown = table._repr_html_() + repr(table)
         for text in table["what happens"]:
             assert text in shown, f"{text!r} is cut short in the {cell} table"
+
+
+def test_data_flow_and_prediction_trace_leave_the_model_in_the_mode_it_was_in():
+    model = SequenceClassifier(num_layers=2, dropout=0.5)
+    data_flow(model, torch.randn(4, 10, 5))
+    assert model.training and model.rnn.training
+    prediction_trace(model, torch.randn(10, 5))
+    assert model.training and model.rnn.training
+    model.eval()
+    data_flow(model, torch.randn(4, 10, 5))
+    prediction_trace(model, torch.randn(10, 5))
+    assert not model.training and not model.rnn.training
+
+
+class OwnClassifier(nn.Module):
+    """A learner's own classifier with .rnn and .head but no last_hidden."""
+
+    def __init__(self, bidirectional: bool = False):
+        super().__init__()
+        self.rnn = nn.RNN(5, 8, num_layers=2, batch_first=True, bidirectional=bidirectional)
+        self.head = nn.Linear(16 if bidirectional else 8, 3)
+
+    def forward(self, x):
+        h_n = self.rnn(x)[1]
+        return self.head(torch.cat([h_n[-2], h_n[-1]], dim=1) if self.rnn.bidirectional else h_n[-1])
+
+
+@pytest.mark.parametrize("bidirectional", [False, True])
+def test_prediction_trace_of_a_model_without_last_hidden_reads_the_top_layer_of_h_n(bidirectional):
+    torch.manual_seed(0)
+    model, x = OwnClassifier(bidirectional).eval(), torch.randn(3, 10, 5)
+    trace = prediction_trace(model, x)
+    assert tuple(trace.steps[2].value.shape) == (3, 16 if bidirectional else 8)
+    torch.testing.assert_close(trace.steps[3].value, model(x))

@@ -25,11 +25,14 @@ def is_size(value: object) -> bool:
 
 def parse_shape(text: object) -> tuple[int, ...] | None:
     """Read a shape written the way people write it: `(1000, 10, 8)`, `1000,10,8`, `[1000 10 8]`,
-    `torch.Size([1000, 10, 8])`, `1000 x 10 x 8`, a tuple or a list. None if it is not a shape."""
+    `torch.Size([1000, 10, 8])`, `1000 x 10 x 8`, `(10, 1,000, 5)` (a thousands comma beside ", "), a tuple or
+    a list. None if it is not a shape."""
     if isinstance(text, (tuple, list)):
         return tuple(int(v) for v in text) if all(is_size(v) for v in text) else None
     text = str(text).strip().removeprefix("torch.Size").strip()
     text = text.strip("()[] ")
+    if re.search(r",\s", text):  # commas and spaces part the sizes; a comma within a size groups thousands: 1,000
+        text = re.sub(r"(?<=\d),(?=\d{3}\b)", "", text)
     if not re.fullmatch(r"\d+(\s*[,x×*\s]\s*\d+)*\s*,?", text):
         return None
     return tuple(int(v) for v in re.findall(r"\d+", text))
