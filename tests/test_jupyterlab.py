@@ -118,13 +118,18 @@ def browser_missing() -> str | None:
     return None
 
 
-@pytest.fixture(scope="module")
-def browser(lab):
+def require_browser() -> None:
+    """Skip a browser test where Chromium or Playwright is missing; under CI=true, fail instead."""
     missing = browser_missing()
     if missing:
         if os.environ.get("CI") == "true":
             pytest.fail(f"CI must run the browser test, but {missing}")
         pytest.skip(missing)
+
+
+@pytest.fixture(scope="module")
+def browser(lab):
+    require_browser()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from rnn_lesson.course.paths import ROOT
-from test_jupyterlab import CHROMIUM, CHROMIUM_ARGS, browser_missing, free_port, wait_for_server
+from test_jupyterlab import CHROMIUM, CHROMIUM_ARGS, free_port, require_browser, wait_for_server
 
 pytestmark = pytest.mark.slow
 LOOPBACK = ("127.0.0.1", "::1", "localhost", "0.0.0.0")
@@ -83,11 +83,7 @@ def test_the_environment_turns_news_updates_and_the_extension_manager_off(plain_
 
 
 def test_no_request_leaves_127_0_0_1(plain_lab):
-    missing = browser_missing()
-    if missing:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI must run the browser test, but {missing}")
-        pytest.skip(missing)
+    require_browser()
     from playwright.sync_api import sync_playwright
 
     url, network_log, log = plain_lab
