@@ -91,6 +91,41 @@ def test_two_kernels_saving_at_once_lose_nothing(path):
     assert sorted(items) == sorted(f"kernel-{k}-{i}" for k in "ab" for i in range(500))
 
 
+def test_a_store_locked_in_a_race_is_tried_again_without_a_warning(path, monkeypatch):
+    """SQLite answers "database is locked" at once (no waiting) when two kernels create the store together."""
+    real_connect, refused = progress.connect, []
+
+    def racing(target):
+        if len(refused) < 3:
+            refused.append(target)
+            raise sqlite3.OperationalError("database is locked")
+        return real_connect(target)
+
+    monkeypatch.setattr(progress, "connect", racing)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        progress.record_exercise("01_input_shaping", "ex.q1", True)
+    assert len(refused) == 3 and progress._pending == []
+    assert saved_rows(path) == [("exercise", "01_input_shaping", "ex.q1", "correct")]
+
+
+def test_a_store_locked_for_too_long_keeps_the_answer_waiting(path, monkeypatch):
+    real_connect = progress.connect
+
+    def locked(target):
+        raise sqlite3.OperationalError("database is locked")
+
+    monkeypatch.setattr(progress, "BUSY_SECONDS", 0.3)
+    monkeypatch.setattr(progress, "connect", locked)
+    started = time.perf_counter()
+    with pytest.warns(UserWarning, match="database is locked"):
+        progress.record_exercise("01_input_shaping", "ex.q1", True)
+    assert time.perf_counter() - started < 5 and len(progress._pending) == 1
+    monkeypatch.setattr(progress, "connect", real_connect)
+    progress.record_exercise("01_input_shaping", "ex.q2", True)
+    assert [row[2] for row in saved_rows(path)] == ["ex.q1", "ex.q2"]
+
+
 def test_a_crash_in_the_middle_of_a_save_keeps_every_earlier_answer(path):
     progress.record_exercise("01_input_shaping", "before", True)
     crash = textwrap.dedent(f"""

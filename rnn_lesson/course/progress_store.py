@@ -20,6 +20,7 @@ import json
 import os
 import sqlite3
 import tempfile
+import time
 import uuid
 import warnings
 from datetime import datetime, timezone
@@ -46,6 +47,7 @@ CREATE TABLE events (
 """
 COLUMNS = ["event_id", "at", "kind", "notebook", "item", "outcome"]
 _warned = False
+BUSY_SECONDS = 30  # how long a save waits for other kernels before the answers wait in memory instead
 _pending: list[tuple] = []  # events not saved yet (the store could not be written): retried on the next save
 
 
@@ -78,7 +80,7 @@ def warn_once(message: str) -> None:
 
 def connect(path: Path) -> sqlite3.Connection:
     """Open the store (waiting up to 30 s for another kernel that is saving). Tests replace this to fake faults."""
-    return sqlite3.connect(path, timeout=30, isolation_level=None)
+    return sqlite3.connect(path, timeout=BUSY_SECONDS, isolation_level=None)
 
 
 def open_store(path: Path, create: bool) -> sqlite3.Connection | None:
@@ -148,7 +150,25 @@ def import_legacy_json(old: Path, path: Path) -> str:
 
 
 def save_events(path: Path, events: list[tuple]) -> None:
-    """Add `events` to the store at `path` in one transaction (all or none). Raises what `open_store` raises."""
+    """Add `events` to the store at `path` in one transaction (all or none). Raises what `open_store` raises.
+
+    SQLite answers "database is locked" at once, without waiting, in a few races (two kernels
+    creating the store, or switching it to WAL, at the same moment): those are tried again for
+    up to 30 s, which is also how long one attempt waits for a kernel that is saving.
+    """
+    deadline = time.monotonic() + BUSY_SECONDS
+    for attempt in range(1, 1000):
+        try:
+            save_events_once(path, events)
+            return
+        except sqlite3.OperationalError as error:
+            busy = "locked" in str(error) or "being created" in str(error)
+            if not busy or time.monotonic() > deadline:
+                raise
+            time.sleep(min(0.01 * attempt, 0.5))
+
+
+def save_events_once(path: Path, events: list[tuple]) -> None:
     connection = open_store(path, create=True)
     if connection is None:
         raise sqlite3.OperationalError("the store is being created by another kernel")
