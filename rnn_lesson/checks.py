@@ -20,8 +20,7 @@ from torch import Tensor
 def shape_str(shape: tuple[int, ...] | torch.Size) -> str:
     """Write a shape the way the lessons do: `torch.Size([1000, 10, 5])` -> `"(1000, 10, 5)"`, `(8,)` -> `"(8,)"`.
 
-    Lesson 01 § 6 (Common mistakes): every error message writes shapes this way.
-    """
+    Lesson 01 § 6 (Common mistakes): every error message writes shapes this way."""
     if isinstance(shape, Tensor):
         raise TypeError(f"shape_str: expected a shape, got a tensor {shape_str(shape.shape)}; use shape_str(x.shape).")
     sizes = [str(int(size)) for size in shape]
@@ -123,17 +122,10 @@ def require_tensor(value: object, name: str, labels: bool = False) -> Tensor:
     raise TypeError(f"{name}: expected a torch.Tensor, got {describe(value)}; {fix}.")
 
 
-def check_sequences(
-    x: object,
-    input_size: int | None,
-    name: str = "x",
-    n_labels: int | None = None,
-    allow_unbatched: bool = False,
-    like: Tensor | None = None,
-) -> Tensor:
-    """Check a batch of sequences laid out batch first and return it unchanged.
+def check_sequences(x: object, input_size: int | None, name: str = "x", n_labels: int | None = None,
+                    allow_unbatched: bool = False, like: Tensor | None = None) -> Tensor:
+    """Check a batch of sequences laid out batch first and return it unchanged. Lesson 01 § 6 (Common mistakes).
 
-    Lesson 01 § 6 (Common mistakes).
     x: `(N, L, input_size)`, or `(L, input_size)` when `allow_unbatched` is True.
     input_size: the expected number of features, or None to accept any.
     n_labels: the number of labels that go with `x`, when known; it lets the check
@@ -143,7 +135,7 @@ def check_sequences(
     x = require_tensor(x, name)
     known, input_size = input_size, x.shape[-1] if input_size is None and x.dim() else input_size or 0
     got, y = shape_str(x.shape), name.replace("x", "y", 1)  # y: the labels' name in a fix, y_train for x_train
-    expected = f"(batch, seq_len, features) with features = {input_size}"
+    expected = "(batch, seq_len, features)" + (f" with features = {input_size}" if known else "")
     if not x.is_floating_point():
         raise TypeError(f"{name}: expected floating-point values, got dtype {x.dtype}; use {name}.float().")
     if like is not None and (x.dtype, x.device) != (like.dtype, like.device):
@@ -156,10 +148,12 @@ def check_sequences(
         rows = x.shape[0] == n_labels or bool(known) and known not in x.shape and x.shape[1] % known == 0  # (N, L*F)
         if allow_unbatched and x.shape[1] == input_size and not rows:
             return x
-        problem = "the batch dimension is missing; check how it was built"
-        if rows and known:
-            fix = f"{name}.unsqueeze(-1)" if known == 1 else f"{name}.reshape({x.shape[0]}, -1, {known})"
-            problem = f"each row looks like a whole sequence, flattened; use {fix}"
+        problem = f"if each row is a sequence of single values, use {name}.unsqueeze(-1) and a model with input_size=1"
+        if rows and known not in (None, 1):
+            problem = f"each row looks like a whole sequence, flattened; use {name}.reshape({x.shape[0]}, -1, {known})"
+        elif rows:  # (N, L): one value per step, without the feature axis
+            problem = (f"each row looks like a whole sequence of single values; use {name}.unsqueeze(-1) to add the "
+                       "feature axis")
         elif x.shape[1] == input_size:
             problem = f"the batch dimension is missing; add one with {name}.unsqueeze(0)"
         elif x.shape[0] == input_size:
@@ -176,6 +170,11 @@ def check_sequences(
     if x.shape[0] == 0:
         raise ValueError(f"{name}: expected at least one sequence, got an empty batch {got}; check the slice that made it.")
     if x.shape[2] != input_size:
+        if x.shape[1] == input_size < x.shape[2]:  # more steps than features: (N, features, time), channels first
+            raise ValueError(f"{name}: expected {expected}, got {got}: that looks like (batch, features, time), channels "
+                             f"first as in Conv1d and many time-series files; swap the last two axes with "
+                             f"{name}.transpose(1, 2), the same as {name}.permute(0, 2, 1), not view or reshape, which "
+                             "scramble the values.")
         if x.shape[1] == input_size:
             raise ValueError(f"{name}: expected {expected}, got {got}. Either the features are not last - use "
                              f"{name}.permute(0, 2, 1), not view or reshape, which scramble the values - or "
@@ -199,20 +198,19 @@ def check_sequences(
     return x
 
 
-def check_labels(y: object, num_classes: int | None, n: int | None = None, name: str = "y") -> Tensor:
-    """Check class labels for `CrossEntropyLoss` and return them unchanged.
+def check_labels(y: object, num_classes: int | None, n: int | None = None, name: str = "y",
+                 size_name: str = "num_classes") -> Tensor:
+    """Check class labels for `CrossEntropyLoss` and return them unchanged. Lesson 03 § 2 (The loss).
 
-    Lesson 03 § 2 (The loss).
     y: `(N,)` integer class indices in `0 .. num_classes - 1` (dtype `torch.long`);
-    `num_classes=None` accepts any non-negative index.
+    `num_classes=None` accepts any non-negative index. `size_name`: the model setting for the class count.
     """
     y = require_tensor(y, name, labels=True)
     shape, column = shape_str(y.shape), y.dim() == 2 and y.shape[1] == 1
     if one_hot(y):
         raise ValueError(f"{name}: expected class indices, shape (N,), got one-hot rows {shape}; use {name}.argmax(dim=1).")
     if y.dim() != 1 and not column:
-        raise ValueError(f"{name}: expected one class index per sequence, shape (N,), got {shape}; "
-                         "check how the labels were built.")
+        raise ValueError(f"{name}: expected one class index per sequence, shape (N,), got {shape}; check how it was made.")
     if y.is_floating_point() and not (y == y.round()).all():
         raise ValueError(f"{name}: expected whole class indices 0, 1, 2, ..., got values such as {y[y != y.round()][0]:g}; "
                          "undo any scaling of the labels (measurements need a regression loss).")
@@ -227,16 +225,19 @@ def check_labels(y: object, num_classes: int | None, n: int | None = None, name:
     if low < 0:
         raise ValueError(f"{name}: expected class indices from 0 up, got {low}; shift them to start at 0: {name} + {-low}.")
     if num_classes is not None and high >= num_classes:
-        fix = (f"shift them to start at 0: {name} - {low}" if 0 < low and high - low < num_classes
-               else f"build the model with num_classes={high + 1}")
+        fix, values = f"build the model with {size_name}={high + 1}", len(y.unique())
+        if 0 < low and high - low < num_classes:
+            fix = f"shift them to start at 0: {name} - {low}"
+        elif values > 10 and y.numel() < 5 * values:  # e.g. sunspot counts 0 .. 190: few sequences per value
+            fix = (f"{values} different values for {y.numel()} labels look like numbers to predict, not class ids: "
+                   f"train a regression model (SequenceRegressor or PerStepRNN) on {name}.float()")
         raise ValueError(f"{name}: expected class indices 0 .. {num_classes - 1}, got values from {low} to {high}; {fix}.")
     return y
 
 
 def check_h0(h0: object, expected: tuple[int, ...]) -> Tensor:
-    """Check an initial hidden state and return it unchanged.
+    """Check an initial hidden state and return it unchanged. Lesson 02 § 3 (`output` versus `h_n`).
 
-    Lesson 02 § 3 (`output` versus `h_n`).
     h0: `(num_layers * D, N, H)`, always this layout, even with `batch_first=True`
     (`(num_layers * D, H)` for an unbatched sequence); `expected` is that shape.
     """

@@ -3,7 +3,8 @@
 Three classes of sequences built from the *same* values in a different order over time:
 0 rising, 1 falling, 2 rise-then-fall. Only the order tells them apart, so a model
 that ignores order is stuck at chance (1/3) while an RNN learns the task.
-Lesson 01 § 1 introduces the data; § 4 splits and batches it.
+Lesson 01 § 1 introduces the data; § 4 splits and batches it. The split and the batches
+take other data too: a split in time for a series (lesson 06), lengths of padded sequences (lesson 07).
 """
 
 from __future__ import annotations
@@ -19,7 +20,9 @@ import torch
 from torch import Tensor
 from torch.utils.data import DataLoader, TensorDataset
 
-from rnn_lesson.checks import check_labels, check_sequences, describe, require_int, require_number
+from rnn_lesson.checks import check_labels, check_sequences, describe, one_hot, require_int, require_number, require_tensor
+from rnn_lesson.models import check_lengths
+from rnn_lesson.targets import check_finite
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"  # the course's data folder
 DATA_PATH = DATA_DIR / "sequences.npz"
@@ -31,15 +34,23 @@ REGENERATE = "python -m rnn_lesson make-data"
 
 
 def check_xy(x: object, y: object, call: str, input_size: int | None = None) -> tuple[Tensor, Tensor]:
-    """Check sequences x `(N, L, F)` and labels y `(N,)` together; `call`, e.g. `"make_loader({})"`, is for the fix
+    """Check sequences x `(N, L, F)` with their targets y and return both: class indices `(N,)` or, one per step,
+    `(N, L)` (long), or numbers to predict (float, `N` first). `call`, e.g. `"make_loader({})"`, is for the fix
     when y is missing or the `(x, y)` pair came as x; `input_size`, the model's features per step, when known."""
     if y is None:
         pair = isinstance(x, TensorDataset) or isinstance(x, (tuple, list)) and len(x) == 2
         data = "*data.tensors" if isinstance(x, TensorDataset) else "*data"
         fix = f"unpack the pair: {call.format(data)}" if pair else f"pass both: {call.format('x, y')}"
         raise TypeError(f"y: expected the labels (N,) that go with x, got none and {describe(x)} as x; {fix}.")
-    y = check_labels(y, num_classes=None)
-    return check_sequences(x, input_size=input_size, n_labels=len(y)), y
+    y = require_tensor(y, "y", labels=True)
+    steps = x.shape[1] if isinstance(x, Tensor) and x.dim() == 3 else None
+    if y.is_floating_point() and y.dim() and not one_hot(y):  # numbers to predict
+        check_finite(y)
+    elif y.dim() == 2 and y.shape[1] == steps and steps > 1 and not one_hot(y):  # a class index at every step
+        check_labels(y.flatten(), num_classes=None)
+    else:
+        y = check_labels(y, num_classes=None)
+    return check_sequences(x, input_size=input_size, n_labels=len(y) if y.dim() else None), y
 
 
 def arrange(values: np.ndarray, label: int) -> np.ndarray:
@@ -145,28 +156,51 @@ def train_val_split(
     With the defaults: `(800, 10, 5)`, `(800,)`, `(200, 10, 5)`, `(200,)`; neither part may be empty.
     """
     x, y = check_xy(x, y, "train_val_split({})")
-    val_fraction, seed = require_number(val_fraction, "val_fraction"), require_int(seed, "seed", minimum=0)
-    if not 0 < val_fraction < 1:
-        raise ValueError(f"val_fraction: expected a number between 0 and 1, got {val_fraction:g}; "
-                         f"use val_fraction={val_fraction / 100 if 1 < val_fraction < 100 else 0.2:g}.")
-    n_val = round(len(y) * val_fraction)
-    if not 0 < n_val < len(y):
-        step = math.ceil(100 / len(y)) / 100  # the smallest fraction that puts one sequence on the validation side
-        fix = f"use val_fraction={step if n_val == 0 else 1 - step:g}" if len(y) > 1 else "use 2 sequences or more"
-        raise ValueError(f"val_fraction: expected sequences on both sides of the split, got {len(y) - n_val} for "
-                         f"training and {n_val} for validation out of {len(y)}; {fix}.")
+    n_val, seed = validation_count(len(y), val_fraction), require_int(seed, "seed", minimum=0)
     order = torch.randperm(len(y), generator=torch.Generator().manual_seed(seed))
     val, train = order[:n_val], order[n_val:]
     return (x[train], y[train]), (x[val], y[val])
 
 
+def time_split(
+    x: Tensor, y: Tensor | None = None, val_fraction: float = 0.2
+) -> tuple[tuple[Tensor, Tensor], tuple[Tensor, Tensor]]:
+    """Split in time order, without shuffling: the first part trains, the last `val_fraction` validates.
+
+    Lesson 06 § 2 (Split by time, then standardise). x: `(N, L, F)` windows in time order, y: their targets.
+    For a series, a shuffled split leaks the future: a window just after a validation window would train on
+    the values it is asked to predict. Returns `(x_train, y_train), (x_val, y_val)`; neither part may be empty.
+    """
+    x, y = check_xy(x, y, "time_split({})")
+    n_train = len(y) - validation_count(len(y), val_fraction)
+    return (x[:n_train], y[:n_train]), (x[n_train:], y[n_train:])
+
+
+def validation_count(n: int, val_fraction: float) -> int:
+    """How many of n sequences a `val_fraction` puts on the validation side: at least 1, and 1 fewer than n at most."""
+    val_fraction = require_number(val_fraction, "val_fraction")
+    if not 0 < val_fraction < 1:
+        raise ValueError(f"val_fraction: expected a number between 0 and 1, got {val_fraction:g}; "
+                         f"use val_fraction={val_fraction / 100 if 1 < val_fraction < 100 else 0.2:g}.")
+    n_val = round(n * val_fraction)
+    if not 0 < n_val < n:
+        step = math.ceil(100 / n) / 100  # the smallest fraction that puts one sequence on the validation side
+        fix = f"use val_fraction={step if n_val == 0 else 1 - step:g}" if n > 1 else "use 2 sequences or more"
+        raise ValueError(f"val_fraction: expected sequences on both sides of the split, got {n - n_val} for "
+                         f"training and {n_val} for validation out of {n}; {fix}.")
+    return n_val
+
+
 def make_loader(
-    x: Tensor, y: Tensor | None = None, batch_size: int = 32, shuffle: bool = True, seed: int = 0
+    x: Tensor, y: Tensor | None = None, batch_size: int = 32, shuffle: bool = True, seed: int = 0,
+    lengths: Tensor | None = None,
 ) -> DataLoader:
     """Wrap `x` `(N, L, F)` and `y` `(N,)` in a DataLoader of batches `(batch_size, L, F)`, `(batch_size,)`.
 
     Lesson 01 § 4 (Mini-batches with a `DataLoader`). Shuffling uses its own generator
     seeded with `seed`, so the batch order is reproducible. Leaving out y gets a message.
+    With the true `lengths` `(N,)` of padded sequences (lesson 07 § 2) the batches are `(xb, lengths, yb)`.
+    y may also be class indices at every step `(N, L)` or numbers to predict, float, `N` first (lesson 06).
     """
     x, y = check_xy(x, y, "make_loader({})")
     batch_size, seed = require_int(batch_size, "batch_size"), require_int(seed, "seed", minimum=0)
@@ -174,5 +208,6 @@ def make_loader(
         wanted = shuffle.strip().lower() not in ("false", "no", "off", "0", "")
         raise TypeError(f"shuffle: expected True or False, got {describe(shuffle)}, which counts as True; "
                         f"use shuffle={wanted}.")
+    tensors = (x, y) if lengths is None else (x, check_lengths(lengths, x), y)  # lengths: int64, on the CPU
     generator = torch.Generator().manual_seed(seed)
-    return DataLoader(TensorDataset(x, y), batch_size=batch_size, shuffle=shuffle, generator=generator)
+    return DataLoader(TensorDataset(*tensors), batch_size=batch_size, shuffle=shuffle, generator=generator)

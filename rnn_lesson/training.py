@@ -1,7 +1,8 @@
 """Training and evaluation: `fit` runs the loop of lesson 03 and records a `History`.
 
 The loop inside `fit` is the one lesson 03 § 3 writes out line by line first:
-zero_grad -> forward -> loss -> backward -> step. `plots.plot_history` draws a `History`.
+zero_grad -> forward -> loss -> backward -> [clip] -> step. The targets choose the loss (`targets.py`):
+class indices, cross-entropy; numbers to predict, mean squared error. `plots.plot_history` draws a `History`.
 """
 
 from __future__ import annotations
@@ -18,36 +19,43 @@ from IPython.display import display
 from tqdm.auto import tqdm
 from tqdm.notebook import tqdm as notebook_tqdm
 
-from rnn_lesson.checks import check_labels, check_sequences, describe, require_int, require_number, shape_str
+from rnn_lesson.checks import check_sequences, describe, require_int, require_number, require_tensor
 from rnn_lesson.data import check_xy, make_loader
+from rnn_lesson.models import check_lengths
+from rnn_lesson.targets import (check_model, check_targets, input_size_of, prediction_loss, task_of, to_model,
+                                trial_outputs)
 
 
 @dataclass(repr=False)
 class History:
     """Per-epoch results of `fit`. Lesson 03 § 4 (Training with `fit`).
 
-    Four lists of floats, one per epoch: shape `(epochs,)` each, like the curves they draw.
-    Shows in a notebook as the epoch table (`to_frame()`); `plot_history(history)` draws
-    the loss and accuracy curves.
+    Lists of floats, one value per epoch, shape `(epochs,)` each, like the curves they draw; `grad_norm` holds
+    the largest gradient norm of each epoch, before clipping (lesson 07 § 4). For a regression model
+    (`task="regress"`, `num_classes=None`) the accuracy lists stay empty. Shows in a notebook as the epoch
+    table (`to_frame()`); `plot_history(history)` draws the curves.
     """
 
     train_loss: list[float] = field(default_factory=list)
     train_accuracy: list[float] = field(default_factory=list)
     val_loss: list[float] = field(default_factory=list)
     val_accuracy: list[float] = field(default_factory=list)
+    grad_norm: list[float] = field(default_factory=list)
+    task: str = "classify"
+    num_classes: int | None = 3  # the course's three classes unless fit says otherwise
 
     def to_frame(self) -> pd.DataFrame:
-        """The epoch table: epoch, losses and accuracies (rounded to 3 decimals), observation."""
+        """The epoch table: epoch, losses and accuracies (rounded to 3 decimals), observation.
+
+        For regression: epoch, losses (4 significant digits, as their scale is the targets'), observation."""
         rows = []
         for i in range(len(self.train_loss)):
-            rows.append({
-                "epoch": i + 1,
-                "train loss": round(self.train_loss[i], 3),
-                "val loss": round(self.val_loss[i], 3),
-                "train accuracy": round(self.train_accuracy[i], 3),
-                "val accuracy": round(self.val_accuracy[i], 3),
-                "observation": observe(self, i),
-            })
+            if self.task == "regress":
+                row = {"train loss": float(f"{self.train_loss[i]:.4g}"), "val loss": float(f"{self.val_loss[i]:.4g}")}
+            else:
+                row = {"train loss": round(self.train_loss[i], 3), "val loss": round(self.val_loss[i], 3),
+                       "train accuracy": round(self.train_accuracy[i], 3), "val accuracy": round(self.val_accuracy[i], 3)}
+            rows.append({"epoch": i + 1, **row, "observation": observe(self, i)})
         return pd.DataFrame(rows)
 
     def _repr_html_(self) -> str:
@@ -57,149 +65,170 @@ class History:
         return self.to_frame().to_string(index=False)
 
 
-def observe(history: History, i: int, chance: float = 1 / 3) -> str:
-    """A one-line reading of epoch `i` (0-based) of `history`, computed from its numbers."""
-    acc, loss = history.val_accuracy[i], history.train_loss[i]
-    if acc < chance + 0.1:
+def observe(history: History, i: int) -> str:
+    """A one-line reading of epoch `i` (0-based) of `history`, computed from its numbers.
+
+    Near chance: validation accuracy below 1.2 x chance, chance = 1 / num_classes (0.6 for 2 classes, 0.4 for 3,
+    0.3 for 4). A gradient spike: an epoch's largest gradient norm over 10 x the epoch before's.
+    """
+    loss, norms = history.train_loss[i], history.grad_norm
+    if history.task != "regress" and history.val_accuracy[i] < 1.2 / history.num_classes:
         return "near chance: the model has not found the pattern yet"
+    if 0 < i < len(norms) and norms[i] > 10 * norms[i - 1]:
+        return f"gradient spike: largest norm {norms[i]:.3g}, after {norms[i - 1]:.3g}; clip (e.g. clip=1.0) caps it"
     if i > 0 and history.val_loss[i] > history.val_loss[i - 1] and loss < history.train_loss[i - 1]:
         return "val loss rose while train loss fell: watch for overfitting"
     if i > 0 and loss >= history.train_loss[i - 1]:
         return "train loss stopped falling"
-    if acc >= 0.9:
+    if history.task == "regress":
+        return "learning: losses falling" if i > 0 else "first epoch: compare the val loss with a baseline's"
+    if history.val_accuracy[i] >= 0.9:
         return "most validation sequences classified correctly"
+    if i > 0 and history.val_accuracy[i] <= history.val_accuracy[i - 1]:
+        return "learning: loss falling, val accuracy not rising"
     return "learning: loss falling, accuracy rising"
 
 
-def evaluate(model: nn.Module, x: Tensor, y: Tensor | None = None, batch_size: int = 256) -> tuple[float, float]:
-    """Mean cross-entropy loss and accuracy of `model` on x `(N, L, F)`, y `(N,)`: two floats.
+def evaluate(model: nn.Module, x: Tensor, y: Tensor | None = None, batch_size: int = 256,
+             lengths: Tensor | None = None) -> tuple[float, float | None]:
+    """Mean loss and accuracy of `model` on x `(N, L, F)` and its targets y: two floats, or (loss, None) for regression.
 
-    Lesson 03 § 4 (Training with `fit`), which calls it after every epoch. Runs in evaluation mode
-    (`model.eval()`) without gradients (`torch.no_grad()`), then puts the model back in the mode it was in.
-    Checks the labels against the model's class count and its outputs as `fit` does; leaving out y gets a message.
+    Lesson 03 § 4 (Training with `fit`), which calls it after every epoch. Class indices y `(N,)` (or `(N, L)`, every
+    step counted): cross-entropy and accuracy; numbers to predict (float): mean squared error. `lengths` `(N,)`: the
+    true lengths of padded sequences. Runs in evaluation mode without gradients (`torch.no_grad()`), then puts the
+    model back in the mode it was in. Checks the targets against the model's outputs as `fit` does.
     """
-    device, was_training = next(check_model(model).parameters()).device, model.training
+    was_training = check_model(model).training
     x, y = check_xy(x, y, "evaluate(model, {})", input_size_of(model))
-    loss_fn = nn.CrossEntropyLoss(reduction="sum")
+    lengths = None if lengths is None else check_lengths(lengths, x)
     model.eval()  # no dropout while measuring
-    check_labels(y, num_classes=count_classes(model, x))
+    outputs = trial_outputs(model, x, lengths)
+    task = task_of(model, outputs, y)
+    check_targets(task, outputs, y, x, n=len(x[:2]))
     total_loss, correct = 0.0, 0
     with torch.no_grad():
-        for xb, yb in make_loader(x, y, batch_size=batch_size, shuffle=False):
-            xb, yb = xb.to(device), yb.to(device)
-            logits = model(xb)
-            total_loss += loss_fn(logits, yb).item()
-            correct += (logits.argmax(dim=1) == yb).sum().item()
+        for xb, *lb, yb in make_loader(x, y, batch_size=batch_size, shuffle=False, lengths=lengths):
+            xb, yb = to_model(xb, model), to_model(yb, model)
+            outputs = model(xb, *lb)
+            total_loss += prediction_loss(outputs, yb, reduction="sum").item()
+            if task == "classify":
+                correct += (outputs.argmax(dim=-1) == yb).sum().item()
     model.train(was_training)
-    return total_loss / len(y), correct / len(y)
+    return total_loss / y.numel(), (correct / y.numel() if task == "classify" else None)
 
 
 def fit(
     model: nn.Module,
-    train: tuple[Tensor, Tensor],
-    val: tuple[Tensor, Tensor],
+    train: tuple[Tensor, ...],
+    val: tuple[Tensor, ...],
     epochs: int = 5,
     lr: float = 0.003,
     batch_size: int = 32,
     seed: int = 0,
     progress: bool = True,
+    clip: float | None = None,
 ) -> History:
-    """Train `model` with Adam and `CrossEntropyLoss`; return the per-epoch `History`.
+    """Train `model` with Adam and the loss its targets call for; return the per-epoch `History`.
 
-    Lesson 03 § 4 (Training with `fit`); the loop is § 3's, line for line.
-    train, val: `(x, y)` pairs, x `(N, L, F)` float, y `(N,)` long class indices.
+    Lesson 03 § 4 (Training with `fit`); the loop is § 3's, line for line, with gradient clipping added.
+    train, val: `(x, y)` pairs, x `(N, L, F)` float; or `(x, lengths, y)` with the true lengths `(N,)` of padded
+    sequences, for a model called as `model(x, lengths)` (lesson 07). y: class indices `(N,)` (cross-entropy on
+    logits `(N, C)`), one per step `(N, L)` (on `(N, L, C)`), or float numbers to predict `(N, out)` or
+    `(N, L, out)` (mean squared error; lesson 06 § 3). Inputs and float targets are cast to the model's dtype.
+    `clip`: the largest gradient norm allowed (`clip_grad_norm_`, lesson 07 § 4); None does not clip.
     `seed` fixes the order of the training batches; seed the model's initial weights
     yourself (`torch.manual_seed(0)` before building it) for a fully reproducible run.
     Trains on the model's device and leaves the model in evaluation mode; a NaN or infinite loss warns and stops.
     """
-    check_fit_inputs(model, train, val)
+    task, num_classes = check_fit_inputs(model, train, val)
     epochs, batch_size, lr = require_int(epochs, "epochs"), require_int(batch_size, "batch_size"), require_number(lr, "lr")
     if lr <= 0:
         raise ValueError(f"lr: expected a positive learning rate, got {lr:g}; use lr={-lr or 0.003:g}.")
-    (x_train, y_train), (x_val, y_val) = train, val
-    device = next(model.parameters()).device
+    clip = check_clip(clip)
+    (x_train, lengths_train, y_train), (x_val, lengths_val, y_val) = unpack(train), unpack(val)
     optimizer = torch.optim.Adam(model.parameters(), lr=lr)
-    loss_fn = nn.CrossEntropyLoss()
-    loader = make_loader(x_train, y_train, batch_size=batch_size, shuffle=True, seed=seed)
-    history = History()
+    loader = make_loader(x_train, y_train, batch_size=batch_size, shuffle=True, seed=seed, lengths=lengths_train)
+    history = History(task=task, num_classes=num_classes)
     bar, show_final_bar = epoch_bar(epochs, progress)
     for epoch in bar:
         model.train()
-        total_loss, correct = 0.0, 0
-        for xb, yb in loader:
-            xb, yb = xb.to(device), yb.to(device)
+        total_loss, correct, largest_norm = 0.0, 0, 0.0
+        for xb, *lb, yb in loader:  # lb: the lengths, when given
+            xb, yb = to_model(xb, model), to_model(yb, model)  # on the model's device, in its dtype
             optimizer.zero_grad()
-            logits = model(xb)
-            loss = loss_fn(logits, yb)
+            outputs = model(xb, *lb)
+            loss = prediction_loss(outputs, yb)  # cross-entropy for class indices, MSE for numbers
             loss.backward()
+            norm = nn.utils.get_total_norm([p.grad for p in model.parameters() if p.grad is not None])  # for History
+            if clip is not None:  # rescale the gradients so that their norm is at most clip (lesson 07 § 4)
+                nn.utils.clip_grad_norm_(model.parameters(), max_norm=clip)
             optimizer.step()
-            total_loss += loss.item() * len(yb)
-            correct += (logits.argmax(dim=1) == yb).sum().item()
-        val_loss, val_accuracy = evaluate(model, x_val, y_val)
-        history.train_loss.append(total_loss / len(y_train))
-        history.train_accuracy.append(correct / len(y_train))
+            total_loss += loss.item() * yb.numel()
+            largest_norm = max(largest_norm, norm.item())
+            if task == "classify":
+                correct += (outputs.argmax(dim=-1) == yb).sum().item()
+        val_loss, val_accuracy = evaluate(model, x_val, y_val, lengths=lengths_val)
+        history.train_loss.append(total_loss / y_train.numel())
         history.val_loss.append(val_loss)
-        history.val_accuracy.append(val_accuracy)
-        bar.set_postfix(loss=f"{history.train_loss[-1]:.3f}", val_accuracy=f"{val_accuracy:.3f}")
+        history.grad_norm.append(largest_norm)
+        if task == "classify":
+            history.train_accuracy.append(correct / y_train.numel())
+            history.val_accuracy.append(val_accuracy)
+            bar.set_postfix(loss=f"{history.train_loss[-1]:.3f}", val_accuracy=f"{val_accuracy:.3f}")
+        else:
+            bar.set_postfix(loss=f"{history.train_loss[-1]:.4g}", val_loss=f"{val_loss:.4g}")
         if not math.isfinite(history.train_loss[-1] + val_loss):
             losses = f"train loss {history.train_loss[-1]:.3g}, val loss {val_loss:.3g}"
             warnings.warn(f"fit: expected finite losses, got {losses} in epoch {epoch + 1}, so training stopped there; "
                           "lower the learning rate (the course uses lr=0.003) or standardise large inputs: "
-                          "x = (x - x.mean()) / x.std().", stacklevel=2)
+                          "x = (x - x.mean()) / x.std(); if the gradients spike (history.grad_norm), clip them: "
+                          "clip=1.0.", stacklevel=2)
             break
     show_final_bar()
     model.eval()  # trained: left in evaluation mode, ready to predict
     return history
 
 
-def check_logits(logits: object, n: int) -> Tensor:
-    """Refuse model outputs that are not raw logits `(n, C)`: a tuple, scores per time step, or probabilities."""
-    if not isinstance(logits, Tensor):
-        raise TypeError(f"model: expected logits (N, C), a row of class scores per sequence, got {describe(logits)}; "
-                        "return a tensor from forward, e.g. self.head(h_n[-1]) - nn.RNN itself returns (output, h_n).")
-    if logits.dim() != 2 or logits.shape[0] != n:
-        fix = ("these are scores for every time step: keep the last step before the Linear layer, e.g. "
-               "self.head(output[:, -1])" if logits.dim() == 3 else "return one row of class scores per sequence")
-        raise ValueError(f"model: expected logits ({n}, C), one row per sequence, got {shape_str(logits.shape)}; {fix}.")
-    rows_sum_to_one = torch.allclose(logits.sum(dim=-1), torch.ones(logits.shape[:-1], device=logits.device))
-    if logits.shape[-1] > 1 and rows_sum_to_one and (logits >= 0).all():
-        raise ValueError("The model's outputs are already probabilities (each row sums to 1): remove the softmax "
-                         "from the model. nn.CrossEntropyLoss applies log-softmax itself and wants raw logits; "
-                         "use torch.softmax only to read probabilities at prediction time.")
-    return logits
-
-
-def check_fit_inputs(model: nn.Module, train: tuple[Tensor, Tensor], val: tuple[Tensor, Tensor]) -> None:
-    """Everything `fit` checks before its loop (lesson 03 § 4): the model, the `(x, y)` pairs (x `(N, L, F)` float,
-    y `(N,)` long), and one trial forward pass on two sequences: its logits `(2, C)` give the class count C."""
+def check_fit_inputs(model: nn.Module, train: tuple[Tensor, ...], val: tuple[Tensor, ...]) -> tuple[str, int | None]:
+    """Everything `fit` checks before its loop (lesson 03 § 4): the model, the `(x, y)` or `(x, lengths, y)` data
+    (x `(N, L, F)` float), and one trial forward pass on two training sequences: what the model returns decides,
+    with the targets, the task ("classify" or "regress") and the class count C of logits `(2, C)`. Returns both."""
     check_model(model)
-    for part, pair in (("train", train), ("val", val)):
-        if not (isinstance(pair, (tuple, list)) and len(pair) == 2):
+    parts = []
+    for part, data in (("train", train), ("val", val)):
+        if not (isinstance(data, (tuple, list)) and len(data) in (2, 3)):
             fix = f"put the labels in: (x_{part}, y_{part})"
-            if isinstance(pair, Tensor):
+            if isinstance(data, Tensor):
                 fix = "split the data into pairs: train, val = train_val_split(x, y), then fit(model, train, val)"
-            elif isinstance(pair, DataLoader):
+            elif isinstance(data, DataLoader):
                 fix = f"pass the tensors x_{part}, y_{part}: fit makes its own batches"
-            elif isinstance(pair, Dataset):
-                fix = ("pass its tensors: fit(model, train_ds.tensors, val_ds.tensors)" if isinstance(pair, TensorDataset)
+            elif isinstance(data, Dataset):
+                fix = ("pass its tensors: fit(model, train_ds.tensors, val_ds.tensors)" if isinstance(data, TensorDataset)
                        else f"fit takes the tensors (x_{part}, y_{part}), not a Dataset: it makes its own batches")
-            raise TypeError(f"{part}: expected an (x, y) pair, got {describe(pair)}; {fix}.")
-        check_sequences(pair[0], input_size_of(model), name=f"x_{part}", n_labels=len(pair[1]))
-    num_classes = count_classes(model, train[0])
-    check_labels(train[1], num_classes=num_classes, name="y_train")
-    check_labels(val[1], num_classes=num_classes, name="y_val")
+            raise TypeError(f"{part}: expected an (x, y) pair, or (x, lengths, y), got {describe(data)}; {fix}.")
+        x, lengths, y = unpack(data)
+        y = require_tensor(y, f"y_{part}", labels=True)
+        x = check_sequences(x, input_size_of(model), name=f"x_{part}", n_labels=len(y) if y.dim() else None)
+        parts.append((x, None if lengths is None else check_lengths(lengths, x), y))
+    (x, lengths, y), n = parts[0], len(parts[0][0][:2])
+    outputs = trial_outputs(model, x, lengths)
+    task = task_of(model, outputs, y)
+    num_classes = check_targets(task, outputs, y, x, n, name="y_train")
+    check_targets(task, outputs, parts[1][2], parts[1][0], n, name="y_val")
+    return task, num_classes
 
 
-def count_classes(model: nn.Module, x: Tensor) -> int:
-    """One trial forward pass on two sequences of x `(N, L, F)`: the model's logits `(2, C)`, checked, give C."""
-    with torch.no_grad():
-        return check_logits(model(x[:2].to(next(model.parameters()).device)), len(x[:2])).shape[-1]
+def unpack(data: tuple[Tensor, ...]) -> tuple[Tensor, Tensor | None, Tensor]:
+    """x, lengths, y from `(x, y)` (lengths None) or `(x, lengths, y)`."""
+    return (data[0], None, data[1]) if len(data) == 2 else tuple(data)
 
 
-def input_size_of(model: nn.Module) -> int | None:
-    """The features per step a model reads: its first RNN layer's input_size, else `model.input_size`, else None."""
-    rnn = next((m for m in model.modules() if isinstance(m, nn.RNNBase)), None)
-    return rnn.input_size if rnn is not None else getattr(model, "input_size", None)
+def check_clip(clip: object) -> float | None:
+    """The `clip` setting of `fit`: None (no clipping) or a positive number, the largest gradient norm allowed."""
+    if clip is not None and not require_number(clip, "clip") > 0:
+        raise ValueError(f"clip: expected a positive largest gradient norm, got {clip:g}; use clip=1.0, or clip=None "
+                         "not to clip.")
+    return clip
 
 
 def epoch_bar(epochs: int, show: bool):
@@ -216,17 +245,3 @@ def epoch_bar(epochs: int, show: bool):
     bar.container.layout.flex_flow = "row wrap"  # in a narrow window the bar wraps instead of overflowing
     shown = display(bar.container, display_id=True)
     return bar, lambda: shown.update(bar.container)
-
-
-def check_model(model: object) -> nn.Module:
-    """Refuse what cannot be trained as a classifier: a class, a bare nn.RNN/LSTM/GRU, a module without weights."""
-    if isinstance(model, type):
-        raise TypeError(f"model: expected a model, got the class {model.__name__}; build one: model = {model.__name__}().")
-    if isinstance(model, nn.RNNBase):
-        raise TypeError(f"model: expected a classifier that returns logits (N, C), got a bare nn.{type(model).__name__}, "
-                        f"which returns (output, h_n); wrap it: SequenceClassifier(input_size={model.input_size}, "
-                        f"hidden_size={model.hidden_size}, cell={type(model).__name__.lower()!r}).")
-    if next(model.parameters(), None) is None:
-        raise ValueError(f"model: expected a model with weights to train, got {type(model).__name__} with no parameters; "
-                         "assign each layer to self (self.rnn = nn.RNN(...)), and keep lists of layers in nn.ModuleList.")
-    return model

@@ -31,7 +31,7 @@ def test_check_fit_inputs_reads_the_class_count_from_one_trial_forward_pass():
     labels_0_to_3 = y[:100].clone()
     labels_0_to_3[0] = 3
     four = Counted(num_classes=4)
-    check_fit_inputs(four, (x[:100], labels_0_to_3), (x[100:150], y[100:150]))
+    assert check_fit_inputs(four, (x[:100], labels_0_to_3), (x[100:150], y[100:150])) == ("classify", 4)
     assert four.calls == 1
     with pytest.raises(ValueError, match=r"y_train: expected class indices 0 \.\. 2, got values from 0 to 3"):
         check_fit_inputs(Counted(num_classes=3), (x[:100], labels_0_to_3), (x[100:150], y[100:150]))

@@ -112,3 +112,48 @@ def test_loader_batches_have_batch_first_shapes_and_fixed_order():
     assert xb.shape == (32, 10, 5) and yb.shape == (32,)
     xb2, _ = next(iter(make_loader(x, y, batch_size=32, seed=0)))
     assert torch.equal(xb, xb2)
+
+
+# --- issue 11: a split in time, lengths in the batches, targets other than class indices ---------------------
+
+from rnn_lesson.data import time_split  # noqa: E402
+
+
+def test_time_split_keeps_time_order_first_part_trains_last_part_validates():
+    x = torch.arange(50.0).view(10, 5, 1)  # window i holds the values 5i .. 5i + 4
+    y = x[:, -1, 0] + 1                     # the next value after each window
+    (x_train, y_train), (x_val, y_val) = time_split(x, y, val_fraction=0.3)
+    assert torch.equal(x_train, x[:7]) and torch.equal(y_train, y[:7])
+    assert torch.equal(x_val, x[7:]) and torch.equal(y_val, y[7:])
+    assert y_train.max() <= x_val.min()  # nothing the model trains on comes after what it is validated on
+
+
+def test_time_split_and_train_val_split_put_the_same_number_on_each_side():
+    x, y = load_dataset()
+    (x_time, _), (x_val_time, _) = time_split(x, y)
+    (x_shuffled, _), (x_val_shuffled, _) = train_val_split(x, y)
+    assert len(x_time) == len(x_shuffled) == 800 and len(x_val_time) == len(x_val_shuffled) == 200
+    assert torch.equal(x_time, x[:800])
+
+
+def test_make_loader_with_lengths_yields_x_lengths_y_in_the_same_order():
+    x, y = load_dataset()
+    lengths = torch.arange(len(y)) % 10 + 1
+    batches = list(make_loader(x, y, batch_size=100, seed=3, lengths=lengths))
+    assert all(len(batch) == 3 for batch in batches)
+    xb, lb, yb = batches[0]
+    assert xb.shape == (100, 10, 5) and lb.shape == (100,) and lb.dtype == torch.int64
+    first = [int(torch.nonzero((x == row).all(dim=(1, 2)))[0]) for row in xb[:5]]  # where each sequence came from
+    assert lb[:5].tolist() == lengths[first].tolist() and yb[:5].tolist() == y[first].tolist()
+    plain_xb, plain_yb = next(iter(make_loader(x, y, batch_size=100, seed=3)))
+    assert torch.equal(plain_xb, xb) and torch.equal(plain_yb, yb)  # lengths do not change the batch order
+
+
+@pytest.mark.parametrize("y", [torch.randn(20), torch.randn(20, 3), torch.randn(20, 6, 1), torch.randint(0, 4, (20, 6))],
+                         ids=["numbers (N,)", "numbers (N, out)", "numbers at every step", "a class at every step"])
+def test_loaders_and_splits_take_targets_other_than_class_indices(y):
+    x = torch.randn(20, 6, 2)
+    xb, yb = next(iter(make_loader(x, y, batch_size=8, shuffle=False)))
+    assert torch.equal(yb, y[:8]) and torch.equal(xb, x[:8])
+    (_, y_train), (_, y_val) = train_val_split(x, y)
+    assert y_train.shape[1:] == y.shape[1:] and len(y_train) + len(y_val) == 20
