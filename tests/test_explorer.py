@@ -5,7 +5,7 @@ import pytest
 import torch
 from torch import nn
 
-from rnn_lesson import SequenceClassifier
+from rnn_lesson import CLASS_NAMES, SequenceClassifier
 from rnn_lesson.course.interactive.explorer import SequenceExplorer, probability_bars
 from rnn_lesson.course.interactive.slider import LabelledSlider
 
@@ -54,3 +54,40 @@ def test_the_static_copy_shows_the_starting_probabilities():
     bundle = explorer._repr_mimebundle_()
     assert probability_bars(explorer.probabilities()) in bundle["text/html"]
     assert "run the notebook" in bundle["text/plain"]
+
+
+# ---------- any number of classes, named by the learner ----------
+
+@pytest.mark.parametrize("classes", [2, 3, 4, 5])
+def test_one_row_per_class_of_the_model(classes):
+    torch.manual_seed(0)
+    model = SequenceClassifier(num_classes=classes)
+    explorer = SequenceExplorer(model)
+    probabilities = explorer.probabilities()
+    assert len(probabilities) == model.head.out_features == classes and sum(probabilities) == pytest.approx(1)
+    rows = explorer.output.value.split("<pre>")[1].split("</pre>")[0].split("\n")
+    assert [row.split()[:2] for row in rows] == [["class", str(i)] for i in range(classes)]
+    assert [row.split()[2] for row in rows] == [f"{p:.2f}" for p in probabilities]
+
+
+def test_rows_take_your_class_names_and_line_up_on_the_longest():
+    names = ["walking", "resting", "running", "playing badminton"]
+    explorer = SequenceExplorer(SequenceClassifier(num_classes=4), class_names=names)
+    rows = explorer.output.value.split("<pre>")[1].split("</pre>")[0].split("\n")
+    assert [row.strip().split("  ")[0] for row in rows] == names
+    assert len({row.index("  0.") for row in rows}) == 1, "the numbers line up in one column"
+
+
+def test_the_course_passes_its_names_and_the_rows_read_as_before():
+    text = probability_bars([0.5, 0.25, 0.25], CLASS_NAMES)
+    assert "         rising  0.50  <span aria-hidden='true'>██████████</span>" in text
+    assert " rise-then-fall  0.25" in text
+
+
+def test_the_explorer_gives_each_feature_of_the_model_the_slider_value():
+    torch.manual_seed(0)
+    model = SequenceClassifier(input_size=12, num_classes=9).double()   # Japanese Vowels' shape, in float64
+    explorer = SequenceExplorer(model, steps=7)
+    assert explorer.features == 12 and len(explorer.probabilities()) == 9
+    x = torch.tensor(explorer.values(), dtype=torch.float64)[None, :, None].repeat(1, 1, 12)
+    assert explorer.probabilities() == pytest.approx(torch.softmax(model(x), dim=1)[0].tolist())

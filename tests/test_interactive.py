@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import torch
 
-from rnn_lesson import SequenceClassifier, fit, load_dataset, train_val_split
+from rnn_lesson import CLASS_NAMES, SequenceClassifier, fit, load_dataset, train_val_split
 from rnn_lesson.course import progress_store
 from rnn_lesson.course.feedback import CORRECT, INCORRECT, NOT_ATTEMPTED
 from rnn_lesson.course.interactive import SequenceExplorer, ShapeDrill
@@ -100,7 +100,7 @@ def test_moving_sliders_changes_the_probabilities():
 
 
 def test_probability_bars_are_text_not_colour():
-    text = probability_bars([0.5, 0.25, 0.25])
+    text = probability_bars([0.5, 0.25, 0.25], CLASS_NAMES)
     assert "rising  0.50  <span aria-hidden='true'>██████████</span>" in text  # bars: not read aloud
     assert "falling  0.25  <span aria-hidden='true'>█████</span>" in text
 

@@ -12,7 +12,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 from mistakes import Mistake, check_mistake, ids  # noqa: E402
-from rnn_lesson import (History, SequenceClassifier, OrderBlindBaseline, data_flow, figure_html,  # noqa: E402
+from rnn_lesson import (CLASS_NAMES, History, SequenceClassifier, OrderBlindBaseline, data_flow, figure_html,  # noqa: E402
                         fit, manual_rnn, plot_hidden_states, plot_history, plot_sequences_by_class,
                         prediction_trace, rnn_step, show_figure)
 from rnn_lesson import plots  # noqa: E402
@@ -56,7 +56,6 @@ class MyClassifier(nn.Module):
         return self.head(self.rnn(x)[1][-1])
 
 
-Y4 = torch.tensor([0, 1, 2, 3])                # four classes, one more than the course's three
 LOSSES_ONLY = {"train_loss": [1.0], "val_loss": [1.1]}
 
 
@@ -196,13 +195,10 @@ MISTAKES = [
     Mistake("plot_hidden_states given an unbatched run's h_n (1, H)", lambda: plot_hidden_states(rnn()(X[0])[1]),
             UserWarning, "expected one sequence's hidden states (L, H)", "got (1, 8): 1 time step", "pass output",
             fixed=lambda: plot_hidden_states(rnn()(X[0])[0])),
-    Mistake("plot_sequences_by_class of four classes", lambda: plot_sequences_by_class(X, Y4), ValueError,
-            "expected class indices 0 .. 2", "draws the course's 3 classes",
-            "keep = y < 3, then plot_sequences_by_class(x[keep], y[keep])",
-            fixed=lambda: (keep := Y4 < 3, plot_sequences_by_class(X[keep], Y4[keep]))),
-    Mistake("plot_sequences_by_class with a class missing", lambda: plot_sequences_by_class(X, Y % 2), UserWarning,
+    Mistake("plot_sequences_by_class with a class missing", lambda: plot_sequences_by_class(X, Y % 2, class_names=CLASS_NAMES),
+            UserWarning,
             "expected sequences of all 3 classes", "got none of class 2 (rise-then-fall)",
-            "pass sequences of every class", fixed=lambda: plot_sequences_by_class(X, Y)),
+            "pass sequences of every class", fixed=lambda: plot_sequences_by_class(X, Y, class_names=CLASS_NAMES)),
     Mistake("plot_sequences_by_class with per_class=0", lambda: plot_sequences_by_class(X, Y, per_class=0),
             ValueError, "per_class: expected a whole number of at least 1", "got 0", "use per_class=1",
             fixed=lambda: plot_sequences_by_class(X, Y, per_class=1)),
