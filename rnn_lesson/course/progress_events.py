@@ -3,11 +3,15 @@
 An event is `(event_id, at, kind, notebook, item, outcome)`, the columns of the store's table
 (progress_store.py). The store copies an earlier version's progress.json in once, when it
 first starts beside one, and leaves that file as it was; what has the wrong structure is skipped.
+Also the store's plain helpers: a writable place to suggest, why a store can't be written, and
+where an export may go.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import tempfile
 import uuid
 from datetime import datetime, timezone
 from pathlib import Path
@@ -43,3 +47,45 @@ def legacy_events(old: Path) -> list[tuple]:
         if seen in ("got it", "not yet"):
             events.append(event("card", "", str(card), seen, now()))
     return events
+
+
+def writable_place() -> Path:
+    """A file path where progress can be saved: in the current folder if it is writable, else the temp folder."""
+    for folder in (Path.cwd(), Path(tempfile.gettempdir())):
+        if os.access(folder, os.W_OK):
+            return folder / "rnn-lesson-progress.sqlite3"
+    return Path(tempfile.gettempdir()) / "rnn-lesson-progress.sqlite3"
+
+
+def why_not(path: Path, error: Exception) -> str:
+    """The reason a store could not be opened or written, in words, with what would fix it."""
+    blocking = next((folder for folder in path.parents if folder.exists()), None)
+    if blocking is not None and not blocking.is_dir():
+        return f"{blocking} is a file, not a folder ({error}); move that file, or save elsewhere"
+    if "full" in str(error):
+        return f"the disk is full ({error}); free some space"
+    return f"{error}; check that you may read and write it"
+
+
+def check_export_path(export: str | Path) -> Path:
+    """The export path, if it ends in .json or .csv, lies in an existing folder, and would not write over a
+    file that isn't an earlier export."""
+    if not isinstance(export, (str, Path)):
+        raise TypeError(f"export: expected a file name, got {type(export).__name__} {export!r}; "
+                        "e.g. progress(export='my-progress.json').")
+    export = Path(export).expanduser()
+    if export.suffix not in (".json", ".csv") or export.is_dir():
+        raise ValueError(f"export: expected a file name ending in .json (every answer) or .csv (the table), "
+                         f"got {str(export)!r}{' (a folder)' if export.is_dir() else ''}; "
+                         f"e.g. progress(export='my-progress.json').")
+    if not export.parent.is_dir():
+        raise FileNotFoundError(f"export: expected a file in an existing folder, got {str(export)!r}, and there is "
+                                f"no folder {str(export.parent)!r}; create it first: "
+                                f"Path({str(export.parent)!r}).mkdir(parents=True).")
+    if export.exists():
+        head = export.read_text(encoding="utf-8", errors="replace")[:200]
+        ours = '"format": "rnn-lesson progress"' in head or head.startswith("lesson,quiz,exercises,last visit")
+        if not ours:
+            raise FileExistsError(f"export: {export} already exists and is not a progress export, so it is left "
+                                  f"alone; choose a new name, e.g. progress(export='my-progress{export.suffix}').")
+    return export

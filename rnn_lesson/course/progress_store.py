@@ -19,18 +19,17 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-import tempfile
 import time
 import uuid
 import warnings
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
 from platformdirs import user_data_dir
 
 from rnn_lesson.course.lessons import LESSONS
-from rnn_lesson.course.progress_events import event, legacy_events
+from rnn_lesson.course.progress_events import check_export_path, event, legacy_events, why_not, writable_place
 
 ENV_VAR = "RNN_LESSON_PROGRESS"
 SCHEMA_VERSION = 1
@@ -60,14 +59,6 @@ def progress_path() -> Path:
     if os.environ.get(ENV_VAR):
         return Path(os.environ[ENV_VAR]).expanduser()
     return Path(user_data_dir("rnn-lesson", appauthor=False)) / "progress.sqlite3"
-
-
-def writable_place() -> Path:
-    """A file path where progress can be saved: in the current folder if it is writable, else the temp folder."""
-    for folder in (Path.cwd(), Path(tempfile.gettempdir())):
-        if os.access(folder, os.W_OK):
-            return folder / "rnn-lesson-progress.sqlite3"
-    return Path(tempfile.gettempdir()) / "rnn-lesson-progress.sqlite3"
 
 
 def warn_once(message: str) -> None:
@@ -204,16 +195,6 @@ def record(kind: str, notebook: str, item: str, outcome: str) -> None:
     _pending.clear()
 
 
-def why_not(path: Path, error: Exception) -> str:
-    """The reason a store could not be opened or written, in words, with what would fix it."""
-    blocking = next((folder for folder in path.parents if folder.exists()), None)
-    if blocking is not None and not blocking.is_dir():
-        return f"{blocking} is a file, not a folder ({error}); move that file, or save elsewhere"
-    if "full" in str(error):
-        return f"the disk is full ({error}); free some space"
-    return f"{error}; check that you may read and write it"
-
-
 def read_events() -> list[tuple]:
     """Every event, saved and waiting, oldest first: tuples in the order of COLUMNS."""
     path = progress_path()
@@ -294,27 +275,3 @@ def progress(export: str | Path | None = None) -> pd.DataFrame:
         export.write_text(json.dumps({"format": "rnn-lesson progress", **state, "events": events}, indent=1),
                           encoding="utf-8")
     return table
-
-
-def check_export_path(export: str | Path) -> Path:
-    """The export path, if it ends in .json or .csv, lies in an existing folder, and would not write over a
-    file that isn't an earlier export."""
-    if not isinstance(export, (str, Path)):
-        raise TypeError(f"export: expected a file name, got {type(export).__name__} {export!r}; "
-                        "e.g. progress(export='my-progress.json').")
-    export = Path(export).expanduser()
-    if export.suffix not in (".json", ".csv") or export.is_dir():
-        raise ValueError(f"export: expected a file name ending in .json (every answer) or .csv (the table), "
-                         f"got {str(export)!r}{' (a folder)' if export.is_dir() else ''}; "
-                         f"e.g. progress(export='my-progress.json').")
-    if not export.parent.is_dir():
-        raise FileNotFoundError(f"export: expected a file in an existing folder, got {str(export)!r}, and there is "
-                                f"no folder {str(export.parent)!r}; create it first: "
-                                f"Path({str(export.parent)!r}).mkdir(parents=True).")
-    if export.exists():
-        head = export.read_text(encoding="utf-8", errors="replace")[:200]
-        ours = '"format": "rnn-lesson progress"' in head or head.startswith("lesson,quiz,exercises,last visit")
-        if not ours:
-            raise FileExistsError(f"export: {export} already exists and is not a progress export, so it is left "
-                                  f"alone; choose a new name, e.g. progress(export='my-progress{export.suffix}').")
-    return export
