@@ -81,8 +81,8 @@ def one_hot(y: Tensor) -> bool:
 
 def ragged_lengths(value: object) -> tuple[int, int] | None:
     """The shortest and longest of a list of sequences (tensors `(L_i, F)` or lists) whose lengths differ, else None."""
-    if not isinstance(value, (list, tuple)) or len(value) < 3 and all(isinstance(v, Tensor) for v in value):
-        return None  # a pair of tensors is more likely (x, y) or a batch [xb, yb]
+    if not isinstance(value, (list, tuple)) or len({v.dim() for v in value if isinstance(v, Tensor)}) > 1:
+        return None  # tensors of different dims are more likely (x, y) or a batch [xb, yb]
     lengths = {len(v) if isinstance(v, list) or isinstance(v, Tensor) and v.dim() else -1 for v in value}
     return (min(lengths), max(lengths)) if len(lengths) > 1 and -1 not in lengths else None
 
@@ -112,8 +112,8 @@ def require_tensor(value: object, name: str, labels: bool = False) -> Tensor:
         fix = "load the data first: x, y = load_dataset() for the course data, or load_dataset(path)"
     elif lengths:
         items = name if all(isinstance(v, Tensor) for v in value) else f"[torch.tensor(s) for s in {name}]"  # type: ignore
-        fix = (f"the sequences have different lengths, {lengths[0]} to {lengths[1]} steps; pad them to one length: "
-               f"torch.nn.utils.rnn.pad_sequence({items}, batch_first=True)")
+        fix = (f"the sequences have different lengths, {lengths[0]} to {lengths[1]} steps; pad them to one length: torch.nn."
+               f"utils.rnn.pad_sequence({items}, batch_first=True), and give the model their lengths (lesson 07 § 2)")
     elif isinstance(value, (list, tuple)) and value and all(isinstance(v, Tensor) for v in value):
         batch = len(value) == 2 and value[0].dim() != value[1].dim()  # a DataLoader batch [xb, yb]
         fix = "unpack it: xb, yb = batch, then pass xb" if batch else f"stack them into one tensor: torch.stack({name})"

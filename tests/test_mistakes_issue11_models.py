@@ -31,6 +31,9 @@ def per_step(**kwargs):
 
 
 MISTAKES = [
+    Mistake("two sequences of different lengths in a list", lambda: model()(SEQUENCES[:2]), TypeError,
+            "expected a torch.Tensor", "a list of 2 tensor(s) (6, 5) and (2, 5)", "give the model their lengths",
+            fixed=lambda: model()(pad_sequence(SEQUENCES[:2], batch_first=True), LENGTHS[:2])),
     # ---------- lengths: lesson 07 § 2 (Packing) ----------
     Mistake("lengths as a Python list", lambda: model()(X, [6, 2, 4, 3]), TypeError,
             "lengths: expected a torch.Tensor", "got list [6, 2, 4, 3]", "torch.tensor(lengths, dtype=torch.long)",

@@ -64,7 +64,7 @@ def lines_of(path: Path) -> int:
 def test_learner_modules_are_short_enough_to_read_in_one_sitting():
     sizes = {p.name: lines_of(p) for p in LEARNER_FILES}
     assert max(sizes.values()) <= 250, sizes
-    assert sum(sizes.values()) <= 1500, sizes
+    assert sum(sizes.values()) <= 2600, sizes
 
 
 def test_no_file_in_the_package_is_over_300_lines():
