@@ -167,7 +167,7 @@ def time_split(
 ) -> tuple[tuple[Tensor, Tensor], tuple[Tensor, Tensor]]:
     """Split in time order, without shuffling: the first part trains, the last `val_fraction` validates.
 
-    Lesson 06 § 2 (Split by time, then standardise). x: `(N, L, F)` windows in time order, y: their targets.
+    Lesson 06 § 2 (Split by time) and § 5 (Why a shuffled split leaks the future). x: `(N, L, F)` windows in time order, y: their targets.
     For a series, a shuffled split leaks the future: a window just after a validation window would train on
     the values it is asked to predict. Returns `(x_train, y_train), (x_val, y_val)`; neither part may be empty.
     """

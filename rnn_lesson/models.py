@@ -146,7 +146,7 @@ class SequenceClassifier(LastStepModel):
 class SequenceRegressor(LastStepModel):
     """nn.RNN (batch_first) -> last hidden state -> nn.Linear -> numbers: one prediction per sequence.
 
-    Lesson 07 § 1 (Your own sequences): SequenceClassifier's body for targets that are measurements.
+    Lesson 07 § 5 (Your own data: the checklist): SequenceClassifier's body for targets that are measurements.
     forward(x, lengths=None): x `(N, L, input_size)` -> `(N, output_size)`; lengths and PackedSequence
     as for SequenceClassifier (lesson 07 § 2, Packing). Train it with a mean squared error.
     """
@@ -162,7 +162,7 @@ class SequenceRegressor(LastStepModel):
 class PerStepRNN(RecurrentModel):
     """nn.RNN (batch_first) -> nn.Linear on every step of `output`: a prediction at every step.
 
-    Lesson 06 § 2 (A prediction at every step). x `(N, L, input_size)` -> `output` `(N, L, D * H)`
+    Lesson 06 § 3 (A prediction at every step). x `(N, L, input_size)` -> `output` `(N, L, D * H)`
     -> predictions `(N, L, output_size)`. task="regress": the next value at each step (output_size =
     input_size to forecast, see `series.forecast`); task="classify": per-step logits, output_size = C >= 2.
     forward(x, h0=None) -> predictions; forward_with_state(x, h0=None) -> (predictions, h_n), h_n

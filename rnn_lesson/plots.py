@@ -204,7 +204,7 @@ def plot_forecast(series: Tensor, predictions: Tensor | dict[str, Tensor], start
                   times: Tensor | None = None, unit: str = "step") -> DescribedFigure:
     """The true series and forecasts of it from `start` on: forecast value k is for series[start + k].
 
-    Lesson 06 § 5 (Feeding predictions back). series `(T,)` or `(T, 1)`; predictions `(steps,)` or
+    Lesson 06 § 6 (Forecasting years ahead). series `(T,)` or `(T, 1)`; predictions `(steps,)` or
     `(steps, 1)`, or a dict of them by name, e.g. {"one step ahead": ..., "fed back": ...}; times `(T,)`:
     the x axis (years, say; default 0 .. T-1), `unit` what one step is ("year"). The alt text gives each
     forecast's mean absolute error, its largest error, and where it first drifts off by more than one

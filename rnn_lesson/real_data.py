@@ -155,7 +155,8 @@ def real_steps(x: Tensor, lengths: object, name: str) -> Tensor:
 
 
 def feature_stats(train_x: Tensor | list[Tensor], lengths: object = None) -> tuple[Tensor, Tensor]:
-    """Each feature's mean and standard deviation over the real steps of the training data. Lesson 07 § 1.
+    """Each feature's mean and standard deviation over the real steps of the training data.
+    Lesson 06 § 2 and lesson 07 § 1.
 
     train_x: a list of sequences `(L_i, F)`, a padded batch `(N, L, F)` with its `lengths` `(N,)`,
     a batch without padding `(N, L, F)`, or one series `(T, F)` or `(T,)`.
@@ -176,7 +177,8 @@ def feature_stats(train_x: Tensor | list[Tensor], lengths: object = None) -> tup
 
 
 def standardise(train_x: Tensor | list[Tensor], *others: Tensor | list[Tensor], lengths: object = None) -> tuple:
-    """Scale each feature to mean 0 and std 1 with the statistics of the TRAINING data only. Lesson 07 § 1.
+    """Scale each feature to mean 0 and std 1 with the statistics of the TRAINING data only.
+    Lesson 06 § 2 and lesson 07 § 1.
 
     train_x and others: lists of sequences `(L_i, F)` (standardise before padding: the padding then stays 0,
     the features' mean), or tensors `(N, L, F)`, `(T, F)`, `(T,)` with the same F. Padded tensors take

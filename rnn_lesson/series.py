@@ -32,7 +32,7 @@ def check_series(series: object, name: str = "series") -> Tensor:
 def make_windows(series: Tensor, length: int) -> tuple[Tensor, Tensor]:
     """Cut one series into overlapping windows and their next-step targets.
 
-    Lesson 06 § 2 (A prediction at every step). series `(T,)` or `(T, F)` -> x `(N, length, F)` and
+    Lesson 06 § 3 (A prediction at every step). series `(T,)` or `(T, F)` -> x `(N, length, F)` and
     y `(N, length, F)` with N = T - length: window i is series[i : i + length] and its target is the
     same window one step later, series[i + 1 : i + length + 1] (the next value at every step).
     Windows stay in time order (no shuffling), so a time-ordered split keeps the future out of training.
@@ -50,7 +50,7 @@ def make_windows(series: Tensor, length: int) -> tuple[Tensor, Tensor]:
 def persistence(x: Tensor) -> Tensor:
     """The persistence baseline, "next = this": the prediction for the next step is the current value.
 
-    Lesson 06 § 3 (Baselines). x `(N, L, F)` -> predictions `(N, L, F)`, a copy of x; compare with y
+    Lesson 06 § 4 (Two baselines to beat). x `(N, L, F)` -> predictions `(N, L, F)`, a copy of x; compare with y
     from `make_windows`. A model that cannot beat it has not learnt anything about the series' dynamics.
     """
     return check_sequences(x, None).clone()
@@ -59,7 +59,7 @@ def persistence(x: Tensor) -> Tensor:
 def fit_autoregression(series: Tensor, order: int) -> Tensor:
     """Fit a linear autoregression by least squares: s[t] ~ c[0] + c[1] s[t-1] + ... + c[order] s[t-order].
 
-    Lesson 06 § 3 (Baselines). series `(T,)` or `(T, 1)`, one feature, the training part only ->
+    Lesson 06 § 4 (Two baselines to beat). series `(T,)` or `(T, 1)`, one feature, the training part only ->
     coefficients `(order + 1,)`: the intercept c[0], then one weight per lag, the most recent lag first.
     Solved with `torch.linalg.lstsq` in float64; returned in the series' dtype.
     """
@@ -82,7 +82,7 @@ def fit_autoregression(series: Tensor, order: int) -> Tensor:
 def autoregression_predict(coefficients: Tensor, x: Tensor) -> Tensor:
     """One-step predictions of a fitted autoregression at every step of each window.
 
-    Lesson 06 § 3 (Baselines). coefficients `(order + 1,)` from `fit_autoregression`; x `(N, L, 1)`
+    Lesson 06 § 4 (Two baselines to beat). coefficients `(order + 1,)` from `fit_autoregression`; x `(N, L, 1)`
     -> predictions `(N, L, 1)` of the next value after each step, like y from `make_windows`. The first
     order - 1 steps of a window have fewer than `order` values behind them: the missing older values
     are taken to equal the window's first value (the window is padded at the front with it).
@@ -121,7 +121,7 @@ def check_forecaster(model: object, history: object) -> tuple[nn.Module, Tensor,
 def forecast(model: nn.Module, history: Tensor, steps: int) -> Tensor:
     """Forecast `steps` values by feeding each prediction back as the next input.
 
-    Lesson 06 § 5 (Forecasting several steps). model: a PerStepRNN with output_size == input_size.
+    Lesson 06 § 6 (Forecasting years ahead). model: a PerStepRNN with output_size == input_size.
     history `(L, F)` or `(N, L, F)` -> forecasts `(steps, F)` or `(N, steps, F)`. The model reads the
     history once; from then on its own last prediction is its next input, and the hidden state is carried
     from call to call. Runs in eval mode without gradients, and restores the model's mode.
@@ -146,7 +146,7 @@ def forecast(model: nn.Module, history: Tensor, steps: int) -> Tensor:
 def teacher_forced(model: nn.Module, history: Tensor, future: Tensor) -> Tensor:
     """One-step-ahead predictions over the horizon when the TRUE value is fed at every step.
 
-    Lesson 06 § 5 (Forecasting several steps): the contrast with `forecast`, which feeds its own
+    Lesson 06 § 6 (Forecasting years ahead): the contrast with `forecast`, which feeds its own
     predictions back. history `(N, L, F)` and future `(N, steps, F)` (or `(L, F)` and `(steps, F)`)
     -> predictions `(N, steps, F)` (or `(steps, F)`): prediction k is made after reading the history and
     future[:, :k], the truth so far. Runs in eval mode without gradients, and restores the model's mode.
@@ -172,7 +172,7 @@ def teacher_forced(model: nn.Module, history: Tensor, future: Tensor) -> Tensor:
 def horizon_errors(predictions: Tensor, truth: Tensor) -> Tensor:
     """The mean absolute error at each step of the horizon.
 
-    Lesson 06 § 5 (Forecasting several steps). predictions and truth `(N, steps, F)` (or `(steps, F)`)
+    Lesson 06 § 6 (Forecasting years ahead). predictions and truth `(N, steps, F)` (or `(steps, F)`)
     -> errors `(steps,)`: entry k averages |prediction - truth| over sequences and features at step k
     ahead, so a forecast that feeds back its own errors shows them growing along the horizon.
     """

@@ -205,7 +205,7 @@ def trace_steps(task: str, per_step: bool) -> list[tuple[str, str]]:
 def prediction_trace(model: nn.Module, x: Tensor, lengths: Tensor | None = None) -> PredictionTrace:
     """Follow one sequence `(L, F)` or a batch `(N, L, F)` through a model with `.rnn` and `.head`.
 
-    Lesson 04 § 3 (One prediction, step by step); lesson 06 § 2 for a per-step model.
+    Lesson 04 § 3 (One prediction, step by step); lesson 06 § 3 for a per-step model.
     The tensors are the model's own, caught with forward hooks on `model.rnn` and `model.head`:
     classifier: input `(N, L, F)` -> RNN outputs `(N, L, D*H)` -> last hidden state `(N, D*H)`
     -> logits `(N, C)` -> softmax probabilities `(N, C)`; regressor (`model.task == "regress"`): last

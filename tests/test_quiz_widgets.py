@@ -166,6 +166,16 @@ def test_course_test_breakdown_scores_only_answered_questions():
     assert quiz.score.value == "Score: 1 of 10 correct (2 answered)"
 
 
+def test_course_end_test_and_review_cards_cover_lessons_01_to_05_unless_told_otherwise():
+    core = {lesson.notebook for lesson in LESSONS[:5]}
+    assert {v.question.notebook for v in course_test(seed=0).views} <= core
+    assert {c.notebook for c in review_cards().cards} == core
+    every = {lesson.notebook for lesson in LESSONS}
+    assert {c.notebook for c in review_cards(None).cards} == every
+    drawn = {v.question.notebook for seed in range(5) for v in course_test(seed=seed, notebooks=tuple(every)).views}
+    assert drawn - core, "lessons 06-07 can be included on request"
+
+
 def test_review_cards_remember_not_yet():
     cards = review_cards()
     assert "rnn-quiz" in cards._dom_classes

@@ -4,10 +4,10 @@ their reference functions and the typical wrong answers each must reject.
 In a notebook: `from rnn_lesson.course.exercises import lesson02 as ex`, then `ex.q1.check(...)`.
 """
 
-from rnn_lesson.course.exercises import lesson01, lesson02, lesson03, lesson04, lesson05
+from rnn_lesson.course.exercises import lesson01, lesson02, lesson03, lesson04, lesson05, lesson06, lesson07
 from rnn_lesson.course.exercises.framework import Exercise
 
-LESSON_MODULES = (lesson01, lesson02, lesson03, lesson04, lesson05)
+LESSON_MODULES = (lesson01, lesson02, lesson03, lesson04, lesson05, lesson06, lesson07)
 
 
 def exercises_of(notebook: str) -> tuple[Exercise, ...]:
@@ -18,4 +18,5 @@ def exercises_of(notebook: str) -> tuple[Exercise, ...]:
     return ()
 
 
-__all__ = ["Exercise", "LESSON_MODULES", "exercises_of", "lesson01", "lesson02", "lesson03", "lesson04", "lesson05"]
+__all__ = ["Exercise", "LESSON_MODULES", "exercises_of", "lesson01", "lesson02", "lesson03", "lesson04", "lesson05",
+           "lesson06", "lesson07"]

@@ -19,6 +19,7 @@ import ipywidgets as widgets
 
 from rnn_lesson.course import progress_store
 from rnn_lesson.course.feedback import COLOURS, HEADLINES, NOT_ATTEMPTED, Result
+from rnn_lesson.course.lessons import CORE
 from rnn_lesson.course.quiz.bank import Question, load_all_banks, load_bank
 from rnn_lesson.course.quiz.controls import AnswerBox, FeedbackLine, OptionGroup
 from rnn_lesson.course.quiz.grading import draw_course_test, grade, objective_breakdown, order_cards
@@ -118,9 +119,10 @@ def show_quiz(notebook: str) -> QuizWidget:
     return QuizWidget(f"Quiz: {bank.title}", [q for q in bank.questions if q.type != "card"])
 
 
-def course_test(seed: int = 0) -> QuizWidget:
-    """The course-end test: 10 questions from every bank (3 easy, 4 medium, 3 hard), scored by objective."""
-    banks = load_all_banks()
+def course_test(seed: int = 0, notebooks: tuple[str, ...] = CORE) -> QuizWidget:
+    """The course-end test: 10 questions from the banks of lessons 01-05 (3 easy, 4 medium, 3 hard), scored by
+    objective. Lessons 06-07 go beyond the core course and are left out unless named in `notebooks`."""
+    banks = [b for b in load_all_banks() if b.notebook in notebooks]
     return QuizWidget("Course-end test", draw_course_test(banks, seed=seed), breakdown_banks=banks)
 
 
@@ -170,7 +172,7 @@ class ReviewCards(widgets.VBox):
         return bundle
 
 
-def review_cards(notebooks: list[str] | None = None) -> ReviewCards:
-    """The recall cards of the given notebooks (all by default), not-yet cards first."""
+def review_cards(notebooks: tuple[str, ...] | list[str] | None = CORE) -> ReviewCards:
+    """The recall cards of the given notebooks (lessons 01-05 by default; None for every lesson), not-yet first."""
     banks = [b for b in load_all_banks() if notebooks is None or b.notebook in notebooks]
     return ReviewCards([q for b in banks for q in b.questions if q.type == "card"])
