@@ -1,6 +1,6 @@
 """Every notebook, run by nbval in strict mode: each stored output must be what the code prints today.
 
-One run covers what a learner relies on: every notebook forwards (01 to 05), then every one again
+One run covers what a learner relies on: every notebook forwards (01 to 07), then every one again
 in reverse order (05 to 01), all in one environment with one progress file, so each notebook runs
 twice in a row, after every other one, and never depends on the others' order or leftovers. The run
 happens in a fresh network namespace (`unshare --net`) that has only the loopback interface, so any

@@ -74,8 +74,8 @@ def test_a_missing_notebook_is_restored_and_untouched_ones_are_left_alone(course
 
 
 def test_reset_refuses_unknown_names_and_missing_history(tmp_path):
-    with pytest.raises(ValueError, match="unknown lesson '06_nope': expected a lesson's number \\(01 to 05\\)"):
-        reset_notebook("06_nope", ROOT)
+    with pytest.raises(ValueError, match="unknown lesson '08_nope': expected a lesson's number \\(01 to 07\\)"):
+        reset_notebook("08_nope", ROOT)
     (tmp_path / "notebooks").mkdir()
     with pytest.raises(RuntimeError, match="git history"):
         reset_notebook("01_input_shaping", tmp_path)
