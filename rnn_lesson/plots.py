@@ -234,7 +234,8 @@ def plot_forecast(series: Tensor, predictions: Tensor | dict[str, Tensor], start
         ax.plot(times[start:start + len(values)], values, marker=".", label=name)
         error = (values - truth[start:start + len(values)]).abs()               # (steps,)
         off = (error > spread).nonzero()
-        drift = f"first off by more than that at {unit} {at[start + int(off[0])]}" if len(off) else "never off by more"
+        drift = (f"first off by more than one standard deviation ({spread:.2f}) at {unit} {at[start + int(off[0])]}"
+                 if len(off) else "never off by more than one standard deviation")
         described.append(f"{name}: mean absolute error {error.mean():.2f}, largest {error.max():.2f} at {unit} "
                          f"{at[start + int(error.argmax())]}, {drift}")
     ax.axvline(float(times[start]), color="grey", linestyle="--")                # where the forecasts start

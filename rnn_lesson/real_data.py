@@ -9,6 +9,7 @@ from the one their data card states (data/README.md links the cards: source, lic
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
@@ -154,6 +155,18 @@ def real_steps(x: Tensor, lengths: object, name: str) -> Tensor:
                      f"non-zero values there; pass the lengths pad_sequences returned with {name}.")
 
 
+def warn_if_padding_counted(x: Tensor, name: str) -> None:
+    """Warn when the sequences of x `(N, L, F)`, given without lengths, end in different numbers of all-zero steps:
+    padding at the end, which the statistics would count as data."""
+    trailing = (x == 0).all(dim=2).flip(1).long().cumprod(dim=1).sum(dim=1)  # (N,): all-zero steps at each end
+    if trailing.min() != trailing.max():
+        warnings.warn(f"{name}: expected real steps only, as no lengths were given, got sequences that end in "
+                      f"{int(trailing.min())} to {int(trailing.max())} all-zero steps: that looks like padding, which "
+                      "the mean and std would count as data; pass the lengths pad_sequences returned (lengths=, one "
+                      "per tensor: standardise(x_train, x_val, lengths=(train_lengths, val_lengths))), or standardise "
+                      "the list of sequences before padding it.", UserWarning, stacklevel=3)
+
+
 def feature_stats(train_x: Tensor | list[Tensor], lengths: object = None) -> tuple[Tensor, Tensor]:
     """Each feature's mean and standard deviation over the real steps of the training data.
     Lesson 06 § 2 and lesson 07 § 1.
@@ -171,6 +184,8 @@ def feature_stats(train_x: Tensor | list[Tensor], lengths: object = None) -> tup
     elif lengths is not None:
         values = train_x[real_steps(train_x, lengths, "train_x")]
     else:
+        if train_x.ndim == 3:
+            warn_if_padding_counted(train_x, "train_x")
         values = train_x.reshape(-1, train_x.shape[-1] if train_x.ndim > 1 else 1)
     std = values.std(dim=0)
     return values.mean(dim=0), torch.where(std > 0, std, torch.ones_like(std))

@@ -39,6 +39,10 @@ def make_windows(series: Tensor, length: int) -> tuple[Tensor, Tensor]:
     """
     series = check_series(series)
     length, steps = require_int(length, "length"), series.shape[0]
+    if length >= steps and steps < series.shape[1]:  # (5, 100): several series, or features first
+        raise ValueError(f"series: expected one series, (T,) or (T, F), got {shape_str(series.shape)}, which looks like "
+                         f"{steps} series of {series.shape[1]} steps (or features first); make_windows cuts one series: "
+                         "pass series[0], or series.T to lay it out (T, F).")
     if length >= steps:
         raise ValueError(f"length: expected fewer steps than the series has, at most {steps - 1} (each window needs "
                          f"one more value, the target of its last step), got {length}; use a shorter window, "
@@ -47,13 +51,19 @@ def make_windows(series: Tensor, length: int) -> tuple[Tensor, Tensor]:
     return windows[:, :-1].contiguous(), windows[:, 1:].contiguous()
 
 
+def check_windows(x: object) -> Tensor:
+    """Check windows x `(N, L, F)` and return them; windows `(N, L)` without a feature axis get the fix x.unsqueeze(-1)."""
+    x = require_tensor(x, "x")
+    return check_sequences(x, 1 if x.dim() == 2 else None)
+
+
 def persistence(x: Tensor) -> Tensor:
     """The persistence baseline, "next = this": the prediction for the next step is the current value.
 
     Lesson 06 § 4 (Two baselines to beat). x `(N, L, F)` -> predictions `(N, L, F)`, a copy of x; compare with y
     from `make_windows`. A model that cannot beat it has not learnt anything about the series' dynamics.
     """
-    return check_sequences(x, None).clone()
+    return check_windows(x).clone()
 
 
 def fit_autoregression(series: Tensor, order: int) -> Tensor:
@@ -87,7 +97,7 @@ def autoregression_predict(coefficients: Tensor, x: Tensor) -> Tensor:
     order - 1 steps of a window have fewer than `order` values behind them: the missing older values
     are taken to equal the window's first value (the window is padded at the front with it).
     """
-    coefficients, x = require_tensor(coefficients, "coefficients"), check_sequences(x, None)
+    coefficients, x = require_tensor(coefficients, "coefficients"), check_windows(x)
     if coefficients.dim() != 1 or len(coefficients) < 2:
         raise ValueError(f"coefficients: expected (order + 1,), an intercept and one weight per lag, got "
                          f"{shape_str(coefficients.shape)}; pass what fit_autoregression(series, order) returns.")

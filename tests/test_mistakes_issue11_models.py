@@ -8,7 +8,7 @@ from torch.nn.utils.rnn import pack_padded_sequence, pad_sequence
 from mistakes import Mistake, check_mistake, ids
 from rnn_lesson.models import PerStepRNN, SequenceClassifier, SequenceRegressor
 from rnn_lesson.series import (autoregression_predict, fit_autoregression, forecast, horizon_errors, make_windows,
-                               teacher_forced)
+                               persistence, teacher_forced)
 
 torch.manual_seed(0)
 SEQUENCES = [torch.randn(n, 5) for n in (6, 2, 4, 3)]
@@ -98,6 +98,12 @@ MISTAKES = [
     Mistake("make_windows on a batch of series", lambda: make_windows(SERIES.view(1, -1, 1), 12), ValueError,
             "expected one series, (T,) or (T, F)", "got 3 dimensions (1, 60, 1)", "series[0]",
             fixed=lambda: make_windows(SERIES.view(1, -1, 1)[0], 12)),
+    Mistake("make_windows on several series (N, T)", lambda: make_windows(torch.randn(5, 100), 10), ValueError,
+            "expected one series, (T,) or (T, F)", "looks like 5 series of 100 steps", "series[0]",
+            fixed=lambda: make_windows(torch.randn(5, 100)[0], 10)),
+    Mistake("make_windows on a series laid out (F, T)", lambda: make_windows(torch.randn(5, 100), 10), ValueError,
+            "expected one series, (T,) or (T, F)", "(or features first)", "series.T",
+            fixed=lambda: make_windows(torch.randn(5, 100).T, 10)),
     Mistake("make_windows on integer counts", lambda: make_windows(torch.arange(60), 12), TypeError,
             "expected floating-point values", "got dtype torch.int64", "series.float()",
             fixed=lambda: make_windows(torch.arange(60).float(), 12)),
@@ -114,6 +120,13 @@ MISTAKES = [
             lambda: autoregression_predict(fit_autoregression(SERIES, 2), WX.expand(-1, -1, 3)), ValueError,
             "expected one feature per step, (N, L, 1)", "got (48, 12, 3)", "x[..., :1]",
             fixed=lambda: autoregression_predict(fit_autoregression(SERIES, 2), WX.expand(-1, -1, 3)[..., :1])),
+    Mistake("persistence on windows without a feature axis", lambda: persistence(WX[..., 0]), ValueError,
+            "expected 3 dimensions (batch, seq_len, features)", "got (48, 12)", "x.unsqueeze(-1)",
+            fixed=lambda: persistence(WX[..., 0].unsqueeze(-1))),
+    Mistake("autoregression_predict on windows without a feature axis",
+            lambda: autoregression_predict(fit_autoregression(SERIES, 2), WX[..., 0]), ValueError,
+            "expected 3 dimensions (batch, seq_len, features) with features = 1", "got (48, 12)", "x.unsqueeze(-1)",
+            fixed=lambda: autoregression_predict(fit_autoregression(SERIES, 2), WX[..., 0].unsqueeze(-1))),
     Mistake("autoregression_predict given the series, not the coefficients",
             lambda: autoregression_predict(SERIES.view(-1, 1), WX), ValueError,
             "expected (order + 1,)", "got (60, 1)", "fit_autoregression(series, order)",

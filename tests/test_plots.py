@@ -249,9 +249,10 @@ def test_forecast_alt_text_says_where_the_fed_back_forecast_drifts():
     drift = 2000 + int((error > spread).nonzero()[0])
     assert f"One standard deviation of the series is {spread:.2f}." in figure.alt
     assert "one step ahead: mean absolute error 0.05, largest 0.05 at year" in figure.alt
-    assert "never off by more" in figure.alt.split("; ")[0]
+    assert figure.alt.split("; ")[0].endswith("never off by more than one standard deviation")
     assert (f"fed back: mean absolute error {error.mean():.2f}, largest 2.00 at year 2009, first off by more than "
-            f"that at year {drift}.") in figure.alt
+            f"one standard deviation ({spread:.2f}) at year {drift}.") in figure.alt
+    assert "than that" not in figure.alt                               # no "that" that reads as the largest error
     assert "over 30 years, 1980 to 2009, and 2 forecasts of up to 10 years from year 2000" in figure.alt
 
 

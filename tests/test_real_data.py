@@ -3,6 +3,7 @@ and the helpers that take variable-length sequences to a model (padding, standar
 
 import shutil
 import subprocess
+import warnings
 
 import pytest
 import torch
@@ -134,6 +135,21 @@ def test_standardise_ignores_padding_and_keeps_it_at_zero(side):
     assert torch.allclose(scaled_test, expected_test, atol=1e-5)
     with_padding = feature_stats(train_x.reshape(-1, 12))  # counting the zeros as data gives other statistics
     assert not torch.allclose(with_padding[0], feature_stats(train_x, train_lengths)[0], atol=1e-3)
+
+
+def test_end_padding_without_lengths_warns_once_and_batches_without_padding_do_not():
+    train_x, train_lengths = pad_sequences(TRAIN)
+    test_x, _ = pad_sequences(TEST)
+    for call in (lambda: feature_stats(train_x), lambda: standardise(train_x, test_x)):
+        with pytest.warns(UserWarning, match="looks like padding") as caught:
+            call()
+        assert len(caught) == 1 and "lengths=" in str(caught[0].message)
+    front_x, _ = pad_sequences(TRAIN, side="front")                    # every sequence ends at its last real step
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        feature_stats(torch.randn(8, 5, 3))
+        feature_stats(front_x)
+        feature_stats(train_x, train_lengths)
 
 
 def test_standardise_a_series_and_a_constant_feature():

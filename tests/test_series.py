@@ -44,6 +44,15 @@ def test_the_longest_window_leaves_one_target():
     assert x.tolist() == [[[0.0], [1.0], [2.0], [3.0]]] and y[0, -1].item() == 4.0
 
 
+def test_several_series_are_refused_rather_than_read_as_one_series_of_many_features():
+    several = torch.randn(5, 100)                                      # 5 series of 100 steps
+    with pytest.raises(ValueError, match=r"looks like 5 series of 100 steps"):
+        make_windows(several, 10)                                      # would cut 100-feature windows of 4 steps
+    assert make_windows(several[0], 10)[0].shape == (90, 10, 1)
+    assert make_windows(several.T, 10)[0].shape == (90, 10, 5)
+    assert make_windows(torch.randn(5, 3), 4)[0].shape == (1, 4, 3)   # more steps than features: left alone
+
+
 # ---------- baselines ----------
 
 def test_persistence_predicts_the_current_value_as_the_next():
@@ -75,6 +84,15 @@ def test_autoregression_predictions_follow_the_documented_rule_at_every_step():
         lag = [x[:, max(t - k, 0), 0] for k in range(3)]  # older values than the window has: its first value
         expected = 0.1 + 0.5 * lag[0] - 0.2 * lag[1] + 0.3 * lag[2]
         torch.testing.assert_close(predicted[:, t, 0], expected)
+
+
+@pytest.mark.parametrize("baseline", [persistence, lambda x: autoregression_predict(torch.tensor([0.1, 0.5]), x)])
+def test_baselines_refuse_windows_without_a_feature_axis_and_the_fix_gives_the_3d_result(baseline):
+    x, _ = make_windows(torch.randn(30), 6)                            # (24, 6, 1)
+    with pytest.raises(ValueError, match=r"x\.unsqueeze\(-1\)") as caught:
+        baseline(x[..., 0])                                            # (24, 6): the feature axis dropped
+    assert "batch dimension" not in str(caught.value)
+    torch.testing.assert_close(baseline(x[..., 0].unsqueeze(-1)), baseline(x))
 
 
 def test_on_an_ar2_series_the_autoregression_beats_persistence():
