@@ -170,3 +170,12 @@ def test_a_pair_check_names_the_unshifted_targets_and_a_single_tensor():
     assert same.status == INCORRECT and "copy its input" in same.message and "second tensor (targets)" in same.message
     single = ex.q2.grade(lambda windows: windows[:, 1:])
     assert single.status == INCORRECT and "expected two tensors" in single.message
+
+
+def test_the_pair_trials_include_one_feature_and_one_window_so_squeezing_shows():
+    shapes = [ex.trial_windows(trial).shape for trial in range(1, 6)]
+    assert any(shape[2] == 1 and shape[0] > 1 for shape in shapes) and any(shape[0] == 1 for shape in shapes)
+    for squeezed in (lambda w: (w[:, :-1].squeeze(-1), w[:, 1:].squeeze(-1)), lambda w: (w[:, :-1].squeeze(),
+                                                                                         w[:, 1:].squeeze())):
+        result = ex.q2.grade(squeezed)
+        assert result.status == INCORRECT and "feature axis" in result.message and "(N, L, 1)" in result.message

@@ -25,9 +25,35 @@ def test_every_sweep_table_can_tell_the_typical_wrong_rules_from_the_right_one(t
     tied = table.loc[table["val accuracy"] == best, "hidden_size"].tolist()
     assert ex.reference_pick_hidden_size(table) == min(tied) != table["hidden_size"].max()
     if trial % 2 == 0:
-        assert len(tied) == 2 and tied[0] > tied[1], "a tie, the larger size first: 'the first best row' is wrong"
+        assert len(tied) == 2 and (tied[0] > tied[1]) == (trial != 4), "ties in both orders: neither the first nor " \
+            "the last best row is the rule"
     else:
         assert len(tied) == 1
+    larger_tied = max(tied)
+    if len(tied) == 2:  # the tie's message can name its idea: no other typical rule gives that size here
+        assert [value for value, _ in ex.pick_mistakes(table)].count(larger_tied) == 1
+
+
+@pytest.mark.parametrize("rule", ["first", "last"])
+def test_taking_the_first_or_the_last_of_the_best_rows_fails_with_the_tie_message(rule):
+    def pick(table):
+        best = table[table["val accuracy"] == table["val accuracy"].max()]["hidden_size"]
+        return int(best.iloc[0] if rule == "first" else best.iloc[-1])
+    result = ex.q3.grade(pick)
+    assert result.status == INCORRECT and "On a tie" in result.message
+
+
+def test_a_size_two_typical_rules_give_gets_the_rule_not_either_idea():
+    def smallest_gap(table):
+        return int(table.loc[(table["train accuracy"] - table["val accuracy"]).abs().idxmin(), "hidden_size"])
+    gap = ex.q3.grade(smallest_gap)
+    trial = int(gap.message.split(",")[0].removeprefix("on trial "))
+    table = ex.sweep_table(trial)
+    assert smallest_gap(table) == int(table["hidden_size"].iloc[0]), "here the first row's size is the same answer"
+    assert gap.status == INCORRECT and "The rule: the highest validation accuracy" in gap.message
+    assert "first row" not in gap.message and "On a tie" not in gap.message
+    first_row = ex.q3.grade(lambda table: int(table["hidden_size"].iloc[0]))
+    assert first_row.status == INCORRECT and "first row" in first_row.message and "row's label" not in first_row.message
 
 
 def test_the_hidden_size_may_come_back_as_a_numpy_integer_but_not_as_a_flag():

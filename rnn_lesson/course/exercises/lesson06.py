@@ -116,10 +116,13 @@ def reference_pairs(windows: Tensor) -> tuple[Tensor, Tensor]:
     return windows[:, :-1], windows[:, 1:]
 
 
-def random_windows(generator: torch.Generator) -> Tensor:
-    """Windows `(N, L + 1, F)` of random values, with N, L and F varied from trial to trial."""
+def trial_windows(trial: int) -> Tensor:
+    """Trial 1 to 5's windows `(N, L + 1, F)` of random values, N, L and F varied: trial 2 has one feature (F = 1),
+    where squeezing drops an axis, and trial 4 one window (N = 1), where `.squeeze()` drops the batch axis too."""
+    generator = torch.Generator().manual_seed(600 + trial)
     n, steps, features = (int(v) for v in torch.randint(2, 7, (3,), generator=generator))
-    return torch.randn(n, steps + 1, features // 2, generator=generator)
+    windows = torch.randn(n, steps + 1, features // 2, generator=generator)
+    return windows[..., :1] if trial == 2 else windows[:1] if trial == 4 else windows
 
 
 PAIR_MISTAKES = [
@@ -133,6 +136,9 @@ PAIR_MISTAKES = [
     KnownMistake(lambda w: (w[:-1], w[1:]),
                  "That shifts along the batch axis (dim 0), so a window's target becomes the next window; shift "
                  "along time, the axis of the steps."),
+    KnownMistake(lambda w: (w[:, :-1].squeeze(-1), w[:, 1:].squeeze(-1)),
+                 "Your tensors lost their feature axis: with one feature, squeezing turns (N, L, 1) into (N, L). "
+                 "Keep all three axes, (N, L, F), as the model's inputs and outputs have them."),
 ]
 
 
@@ -140,7 +146,7 @@ def grade_pairs(function: Callable) -> Result:
     """Run the function on 5 random batches of windows; compare inputs and targets with the reference's.
     (`Exercise.grade` has made sure it is a function, and reports an error it raises.)"""
     for trial in range(1, 6):
-        windows, ours = (random_windows(torch.Generator().manual_seed(600 + trial)) for _ in range(2))
+        windows, ours = trial_windows(trial), trial_windows(trial)
         if (nothing := returned_nothing(got := call_learner(function, windows))) is not None:
             return nothing
         if not isinstance(got, (tuple, list)) or len(got) != 2:
@@ -155,6 +161,7 @@ def grade_pairs(function: Callable) -> Result:
     return correct()
 
 
+PAIR = "def inputs_and_targets(windows):\n    return "
 q2 = Exercise(
     id="ex.q2", notebook=NOTEBOOK, objective="perstep",
     task="Write inputs_and_targets(windows): from windows (N, L + 1, F), the inputs (N, L, F) and the next-step "
@@ -173,14 +180,14 @@ q2 = Exercise(
                    "    steps = windows.shape[1] - 1\n"
                    "    return windows.narrow(1, 0, steps), windows.narrow(1, 1, steps)"],
     wrong_answers=[
-        WrongAnswer("def inputs_and_targets(windows):\n    return windows[:, :-1], windows[:, :-1]",
-                    ("values differ", "copy its input")),
-        WrongAnswer("def inputs_and_targets(windows):\n    return windows[:, 1:], windows[:, :-1]", "the past"),
-        WrongAnswer("def inputs_and_targets(windows):\n    return windows[:, :-1], windows[:, -1]",
-                    ("has shape", "target at every step")),
-        WrongAnswer("def inputs_and_targets(windows):\n    return windows[:-1], windows[1:]", "batch axis"),
-        WrongAnswer("def inputs_and_targets(windows):\n    return windows, windows[:, 1:]", "has shape"),
-        WrongAnswer("def inputs_and_targets(windows):\n    return windows[:, 1:]", "expected two tensors")])
+        WrongAnswer(PAIR + "windows[:, :-1], windows[:, :-1]", ("values differ", "copy its input")),
+        WrongAnswer(PAIR + "windows[:, 1:], windows[:, :-1]", "the past"),
+        WrongAnswer(PAIR + "windows[:, :-1], windows[:, -1]", ("has shape", "target at every step")),
+        WrongAnswer(PAIR + "windows[:-1], windows[1:]", "batch axis"),
+        WrongAnswer(PAIR + "windows, windows[:, 1:]", "has shape"),
+        WrongAnswer(PAIR + "windows[:, :-1].squeeze(-1), windows[:, 1:].squeeze(-1)", ("has shape", "feature axis")),
+        WrongAnswer(PAIR + "windows[:, :-1].squeeze(), windows[:, 1:].squeeze()", ("has shape", "feature axis")),
+        WrongAnswer(PAIR + "windows[:, 1:]", "expected two tensors")])
 
 
 # ---------- q3: forecast by feeding predictions back ----------

@@ -90,6 +90,7 @@ PAD_MISTAKES = [
                  "Every length is the padded length: lengths count each sequence's real steps, without the padding.")]
 
 LEFT, COUNT = "pad_sequence(sequences, batch_first=True, padding_side='left')", "torch.tensor([len(s) for s in sequences])"
+PAD = "def pad_front(sequences):\n    return "
 q1 = Exercise(
     id="ex.q1", notebook=NOTEBOOK, objective="pad",
     task="Write pad_front(sequences): a list of tensors (L_i, F) -> a batch (N, L_max, F) with the zeros BEFORE each "
@@ -116,17 +117,13 @@ q1 = Exercise(
                    "def pad_front(sequences):\n    longest = max(len(s) for s in sequences)\n"
                    "    rows = [torch.nn.functional.pad(s, (0, 0, longest - len(s), 0)) for s in sequences]\n"
                    f"    return torch.stack(rows), {COUNT}"],
-    wrong_answers=[WrongAnswer(f"def pad_front(sequences):\n    return pad_sequence(sequences, batch_first=True), {COUNT}",
-                               "padding at the end"),
-                   WrongAnswer("def pad_front(sequences):\n    return pad_sequence(sequences, batch_first=True).flip(1), "
-                               f"{COUNT}", "backwards"),
-                   WrongAnswer(f"def pad_front(sequences):\n    return pad_sequence(sequences, padding_side='left'), "
-                               f"{COUNT}", ("has shape", "time first")),
-                   WrongAnswer(f"def pad_front(sequences):\n    return {LEFT}, [len(s) for s in sequences]",
-                               ("lengths should be a torch.Tensor", "list")),
+    wrong_answers=[WrongAnswer(PAD + f"pad_sequence(sequences, batch_first=True), {COUNT}", "padding at the end"),
+                   WrongAnswer(PAD + f"pad_sequence(sequences, batch_first=True).flip(1), {COUNT}", "backwards"),
+                   WrongAnswer(PAD + f"pad_sequence(sequences, padding_side='left'), {COUNT}", ("has shape", "time first")),
+                   WrongAnswer(PAD + f"{LEFT}, [len(s) for s in sequences]", ("lengths should be a torch.Tensor", "list")),
                    WrongAnswer(f"def pad_front(sequences):\n    x = {LEFT}\n"
                                "    return x, torch.full((len(sequences),), x.shape[1])", "real steps"),
-                   WrongAnswer(f"def pad_front(sequences):\n    return {LEFT}", "two results")])
+                   WrongAnswer(PAD + LEFT, "two results")])
 
 
 # q2 · standardising statistics over the real steps only (§ 1) -------------------------------------------------
@@ -147,8 +144,8 @@ def padded_batch(generator: torch.Generator) -> tuple[Tensor, Tensor]:
 
 STATS_MISTAKES = [
     KnownMistake(lambda x, lengths: (x.flatten(0, 1).mean(dim=0), x.flatten(0, 1).std(dim=0)),
-                 "Your statistics count the padding zeros as data: they pull the mean towards 0 and widen the spread. "
-                 "Only the first lengths[i] steps of sequence i are real."),
+                 "Your statistics count the padding zeros as data: they pull the mean towards 0 and change the spread "
+                 "(wider for some features, narrower for others). Only the first lengths[i] steps of sequence i are real."),
     KnownMistake(lambda x, lengths: (x.mean(dim=0), x.std(dim=0)),
                  "That is one mean per step and feature; standardising needs one per feature, over every real step "
                  "of every sequence: (F,)."),
@@ -162,6 +159,7 @@ STATS_MISTAKES = [
                  "The second result is the variance; the standard deviation is its square root.")]
 
 REAL = "    values = torch.cat([s[:n] for s, n in zip(x, lengths)])\n"
+STATS = "def training_stats(x, lengths):\n    return "
 q2 = Exercise(
     id="ex.q2", notebook=NOTEBOOK, objective="standardise",
     task="Write training_stats(x, lengths): each feature's mean and standard deviation, both (F,), over the real "
@@ -192,10 +190,8 @@ q2 = Exercise(
                    "    mask = (torch.arange(x.shape[1]) < lengths.unsqueeze(1)).unsqueeze(2).float()\n"
                    "    count = mask.sum()\n    mean = (x * mask).sum(dim=(0, 1)) / count\n"
                    "    return mean, ((x - mean) ** 2 * mask).sum(dim=(0, 1)).div(count).sqrt()"],
-    wrong_answers=[WrongAnswer("def training_stats(x, lengths):\n    return x.mean(dim=(0, 1)), x.std(dim=(0, 1))",
-                               "padding zeros"),
-                   WrongAnswer("def training_stats(x, lengths):\n    return x.mean(dim=0), x.std(dim=0)",
-                               ("has shape", "one per feature")),
+    wrong_answers=[WrongAnswer(STATS + "x.mean(dim=(0, 1)), x.std(dim=(0, 1))", "padding zeros"),
+                   WrongAnswer(STATS + "x.mean(dim=0), x.std(dim=0)", ("has shape", "one per feature")),
                    WrongAnswer("def training_stats(x, lengths):\n"
                                "    means = torch.stack([s[:n].mean(0) for s, n in zip(x, lengths)])\n"
                                f"{REAL}    return means.mean(0), values.std(0)", "weighs as much"),
@@ -216,9 +212,10 @@ def reference_pick_hidden_size(table: pd.DataFrame) -> int:
 
 
 def sweep_table(trial: int) -> pd.DataFrame:
-    """A hidden-size sweep, rows in no order: bigger models fit the training data better, the best on validation
-    is never the largest; on even trials two sizes tie for the best, the larger one listed first."""
-    generator, n = torch.Generator().manual_seed(trial), 3 + trial % 3
+    """A hidden-size sweep, rows in no order: bigger models fit the training data better; the best on validation is
+    never the largest. Even trials tie two sizes for the best, the larger first on trials 2 and 6, last on 4; the seeds
+    let each typical wrong rule first fail on a size no other rule gives, so that its message can name it."""
+    generator, n = torch.Generator().manual_seed(13 + trial), 4 + trial % 3
     sizes = sorted([2, 4, 8, 16, 32, 64, 128][i] for i in torch.randperm(7, generator=generator)[:n].tolist())
     val = [round(int(k) / 54, 3) for k in torch.randperm(15, generator=generator)[:n] + 30]
     best = max(range(n - 1), key=val.__getitem__)
@@ -227,12 +224,27 @@ def sweep_table(trial: int) -> pd.DataFrame:
     if trial % 2 == 0:
         val[best + 1] = val[best]
         i, j = order.index(best), order.index(best + 1)
-        order[min(i, j)], order[max(i, j)] = best + 1, best
+        order[min(i, j)], order[max(i, j)] = (best + 1, best) if trial % 4 == 2 else (best, best + 1)
     return pd.DataFrame([{"hidden_size": sizes[i], "parameters": sizes[i] * (sizes[i] + 22) + 9,
                           "train accuracy": round(0.7 + 0.05 * i, 3), "val accuracy": val[i]} for i in order])
 
 
+def pick_mistakes(table: pd.DataFrame) -> list[tuple[object, str]]:
+    """The answers of typical wrong rules on this table, each with the idea it gets wrong."""
+    sizes, val, train = table["hidden_size"], table["val accuracy"], table["train accuracy"]
+    return [(val.max(), "That is the best validation accuracy itself; return the hidden size that reached it."),
+            (int(val.idxmax()), "That is the row's label in the table (its index), not the hidden size in that row."),
+            (int(sizes[val == val.max()].max()), "On a tie in validation accuracy, take the smaller model: the same "
+             "accuracy with fewer parameters, whichever row comes first."),
+            (int(sizes[train.idxmax()]), "That is the size with the best training accuracy, which rewards "
+             "memorising; choose by the sequences the models did not train on."),
+            (int(sizes[(train - val).abs().idxmin()]), "That is the size whose training and validation accuracies "
+             "are closest; a small gap is not a high score: choose by the validation accuracy itself."),
+            (int(sizes.iloc[0]), "That is the hidden size in the first row; the rows are in no particular order.")]
+
+
 def grade_pick(function: Callable) -> Result:
+    """Run it on 6 sweep tables; a wrong size names a typical rule's idea only if no other rule gives that size."""
     for trial in range(1, 7):
         table = sweep_table(trial)
         where = (f"on trial {trial}, with hidden sizes {table['hidden_size'].tolist()} and validation accuracies "
@@ -243,24 +255,18 @@ def grade_pick(function: Callable) -> Result:
         if not isinstance(got, numbers.Real) or isinstance(got, bool):
             return incorrect(f"{where}: expected a whole number, the hidden size, got {what_it_is(got)}.")
         shown = int(got) if isinstance(got, numbers.Integral) else repr(float(got))
-        best_rows = table["val accuracy"] == table["val accuracy"].max()
-        mistakes = {table["val accuracy"].max(): "That is the best validation accuracy itself; return the hidden "
-                    "size that reached it.",
-                    int(table["val accuracy"].idxmax()): "That is the row's label in the table (its index), not the "
-                    "hidden size in that row.",
-                    int(table.loc[best_rows, "hidden_size"].max()): "On a tie in validation accuracy, take the smaller "
-                    "model: the same accuracy with fewer parameters.",
-                    int(table.loc[table["train accuracy"].idxmax(), "hidden_size"]): "That is the size with the best "
-                    "training accuracy, which rewards memorising; choose by the sequences the models did not train on."}
         if got != reference_pick_hidden_size(table):
-            return incorrect(f"{where}: you chose {shown}, which is not the size this rule picks. {mistakes.get(got, '')}")
+            values, ideas = zip(*pick_mistakes(table))
+            idea = ideas[values.index(got)] if values.count(got) == 1 else (
+                "The rule: the highest validation accuracy and, when sizes tie on it, the smallest of them.")
+            return incorrect(f"{where}: you chose {shown}, which is not the size this rule picks. {idea}")
         if not isinstance(got, numbers.Integral):
             return incorrect(f"{where}: you chose {shown}, a {type(got).__name__}; a hidden size is a whole number "
                              "(int), as SequenceClassifier(hidden_size=...) needs.")
     return correct()
 
 
-VAL = 'table["val accuracy"]'
+VAL, PICK = 'table["val accuracy"]', "def pick_hidden_size(table):\n    return "
 q3 = Exercise(
     id="ex.q3", notebook=NOTEBOOK, objective="select",
     task="Write pick_hidden_size(table): from a sweep table (columns hidden_size, parameters, train accuracy, "
@@ -281,14 +287,14 @@ q3 = Exercise(
                    "def pick_hidden_size(table):\n    rows = zip(table['val accuracy'], table['hidden_size'])\n"
                    "    return max(rows, key=lambda row: (row[0], -row[1]))[1]",
                    f"def pick_hidden_size(table):\n    return table[{VAL} >= {VAL}.max()]['hidden_size'].min()"],
-    wrong_answers=[WrongAnswer("def pick_hidden_size(table):\n    return int(table.loc[table['train accuracy'].idxmax(), "
-                               "'hidden_size'])", "training accuracy"),
-                   WrongAnswer(f"def pick_hidden_size(table):\n    return int(table.loc[{VAL}.idxmax(), "
-                               "'hidden_size'])", "On a tie"),
-                   WrongAnswer(f"def pick_hidden_size(table):\n    return int({VAL}.idxmax())", "row's label"),
-                   WrongAnswer(f"def pick_hidden_size(table):\n    return {VAL}.max()", "accuracy itself"),
-                   WrongAnswer(f"def pick_hidden_size(table):\n    return table[{VAL} == {VAL}.max()]", "whole number"),
-                   WrongAnswer(f"def pick_hidden_size(table):\n    return float(table.loc[{VAL} == {VAL}.max(), "
-                               "'hidden_size'].min())", "(int)")])
+    wrong_answers=[WrongAnswer(PICK + "int(table.loc[table['train accuracy'].idxmax()].hidden_size)", "training accuracy"),
+                   WrongAnswer(PICK + f"int(table.loc[{VAL}.idxmax(), 'hidden_size'])", "On a tie"),  # first best
+                   WrongAnswer(PICK + "int(table.sort_values('val accuracy').iloc[-1]['hidden_size'])", "On a tie"),
+                   WrongAnswer(PICK + f"int(table[{VAL} == {VAL}.max()]['hidden_size'].iloc[-1])", "On a tie"),
+                   WrongAnswer(PICK + "table.iloc[::-1].set_index('hidden_size')['val accuracy'].idxmax()", "On a tie"),
+                   WrongAnswer(PICK + f"int({VAL}.idxmax())", "row's label"),
+                   WrongAnswer(PICK + f"{VAL}.max()", "accuracy itself"),
+                   WrongAnswer(PICK + f"table[{VAL} == {VAL}.max()]", "whole number"),
+                   WrongAnswer(PICK + f"float(table.loc[{VAL} == {VAL}.max(), 'hidden_size'].min())", "(int)")])
 
 EXERCISES = (q1, q2, q3)
