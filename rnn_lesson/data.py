@@ -20,8 +20,8 @@ import torch
 from torch import Tensor
 from torch.utils.data import DataLoader, TensorDataset
 
-from rnn_lesson.checks import check_labels, check_sequences, describe, one_hot, require_int, require_number, require_tensor
-from rnn_lesson.models import check_lengths
+from rnn_lesson.checks import (check_labels, check_sequences, describe, one_hot, require_int, require_number,
+                               require_tensor, shape_str)
 from rnn_lesson.targets import check_finite
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"  # the course's data folder
@@ -211,3 +211,40 @@ def make_loader(
     tensors = (x, y) if lengths is None else (x, check_lengths(lengths, x), y)  # lengths: int64, on the CPU
     generator = torch.Generator().manual_seed(seed)
     return DataLoader(TensorDataset(*tensors), batch_size=batch_size, shuffle=shuffle, generator=generator)
+
+
+def check_lengths(lengths: object, x: Tensor) -> Tensor:
+    """Check the true lengths `(N,)` of padded sequences x `(N, L, F)`; return them as int64 on the CPU.
+
+    Lesson 07 § 2 (Packing): `pack_padded_sequence` needs them there, whatever device x is on.
+    """
+    lengths = require_tensor(lengths, "lengths", labels=True).cpu()
+    n, steps = x.shape[0], x.shape[1]
+    if tuple(lengths.shape) != (n,):
+        m = min(n, lengths.numel())
+        fix = ("use lengths.view(-1)" if lengths.numel() == n else
+               f"pass the lengths of the same sequences, sliced as x is, e.g. x[:{m}], lengths[:{m}]")
+        raise ValueError(f"lengths: expected one length per sequence, shape ({n},) for x {shape_str(x.shape)}, "
+                         f"got {shape_str(lengths.shape)}; {fix}.")
+    if lengths.is_floating_point():
+        if not (lengths == lengths.round()).all():
+            raise ValueError(f"lengths: expected whole numbers of steps, got values such as "
+                             f"{float(lengths[lengths != lengths.round()][0]):g}; pass each sequence's number of "
+                             "real (unpadded) steps, e.g. the lengths that pad_sequences returns.")
+        raise TypeError(f"lengths: expected whole numbers of dtype torch.long, got {lengths.dtype}; use lengths.long().")
+    low, high = int(lengths.min()), int(lengths.max())
+    if low < 1:
+        raise ValueError(f"lengths: expected at least 1 step per sequence, got {low} for sequence "
+                         f"{int(lengths.argmin())}; drop empty sequences: keep = lengths > 0; "
+                         "x, lengths = x[keep], lengths[keep] (and the labels the same way).")
+    if high > steps:
+        raise ValueError(f"lengths: expected at most {steps}, the steps of x {shape_str(x.shape)}, got {high} for "
+                         f"sequence {int(lengths.argmax())}; pass the lengths that belong to x, or, if x was cut to "
+                         f"its first {steps} steps, cut lengths too: lengths.clamp(max={steps}).")
+    return lengths.long()
+
+
+def zero_steps_at_end(x: Tensor) -> Tensor:
+    """How many all-zero steps each sequence of x `(N, L, F)` ends in: `(N,)`. Different counts look like
+    padding at the end (lesson 07 § 2), which an RNN reads as data unless it is given the lengths."""
+    return (x == 0).all(dim=2).flip(1).long().cumprod(dim=1).sum(dim=1)

@@ -15,47 +15,16 @@ import torch
 from torch import Tensor, nn
 from torch.nn.utils.rnn import PackedSequence, pack_padded_sequence, pad_packed_sequence
 
-from rnn_lesson.checks import check_h0, check_sequences, describe, require_int, require_tensor, shape_str
+from rnn_lesson.checks import check_h0, check_sequences, describe, require_int
+from rnn_lesson.data import check_lengths, zero_steps_at_end
 
 CELLS = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
-
-
-def check_lengths(lengths: object, x: Tensor) -> Tensor:
-    """Check the true lengths `(N,)` of padded sequences x `(N, L, F)`; return them as int64 on the CPU.
-
-    Lesson 07 § 2 (Packing): `pack_padded_sequence` needs them there, whatever device x is on.
-    """
-    lengths = require_tensor(lengths, "lengths", labels=True).cpu()
-    n, steps = x.shape[0], x.shape[1]
-    if tuple(lengths.shape) != (n,):
-        m = min(n, lengths.numel())
-        fix = ("use lengths.view(-1)" if lengths.numel() == n else
-               f"pass the lengths of the same sequences, sliced as x is, e.g. x[:{m}], lengths[:{m}]")
-        raise ValueError(f"lengths: expected one length per sequence, shape ({n},) for x {shape_str(x.shape)}, "
-                         f"got {shape_str(lengths.shape)}; {fix}.")
-    if lengths.is_floating_point():
-        if not (lengths == lengths.round()).all():
-            raise ValueError(f"lengths: expected whole numbers of steps, got values such as "
-                             f"{float(lengths[lengths != lengths.round()][0]):g}; pass each sequence's number of "
-                             "real (unpadded) steps, e.g. the lengths that pad_sequences returns.")
-        raise TypeError(f"lengths: expected whole numbers of dtype torch.long, got {lengths.dtype}; use lengths.long().")
-    low, high = int(lengths.min()), int(lengths.max())
-    if low < 1:
-        raise ValueError(f"lengths: expected at least 1 step per sequence, got {low} for sequence "
-                         f"{int(lengths.argmin())}; drop empty sequences: keep = lengths > 0; "
-                         "x, lengths = x[keep], lengths[keep] (and the labels the same way).")
-    if high > steps:
-        raise ValueError(f"lengths: expected at most {steps}, the steps of x {shape_str(x.shape)}, got {high} for "
-                         f"sequence {int(lengths.argmax())}; pass the lengths that belong to x, or, if x was cut to "
-                         f"its first {steps} steps, cut lengths too: lengths.clamp(max={steps}).")
-    return lengths.long()
 
 
 def warn_if_end_padded(x: Tensor) -> None:
     """Warn when the sequences of x `(N, L, F)` end in different numbers of all-zero steps: padding at the end,
     fed without lengths, which the RNN reads as data. Lesson 07 § 2 (Packing)."""
-    zero_steps = (x == 0).all(dim=2).flip(1).long()  # (N, L), from the last step back
-    trailing = zero_steps.cumprod(dim=1).sum(dim=1)  # all-zero steps at the end of each sequence
+    trailing = zero_steps_at_end(x)
     if trailing.min() != trailing.max():
         warnings.warn("x: expected each sequence to end at its last real step, got sequences that end in different "
                       "numbers of all-zero steps: that looks like padding at the end, which the RNN reads as data, "

@@ -120,7 +120,7 @@ def plot_history(history: History) -> DescribedFigure:
         elif isinstance(history, list):
             fix = "plot_history draws the four curves fit records; plot your own list with plt.plot(losses)"
         raise TypeError(f"history: expected the History that fit returns, got {type(history).__name__}; {fix}.")
-    regress = getattr(history, "task", "classify") == "regress"
+    regress = history.task == "regress"
     pairs = CURVES[:1] if regress else CURVES                             # a regression has no accuracy
     lengths = {name: len(getattr(history, name)) for pair in pairs for name in pair}
     longest = max(lengths, key=lengths.get)
@@ -141,7 +141,7 @@ def plot_history(history: History) -> DescribedFigure:
     fig.alt = (f"{'A line chart' if regress else 'Two line charts'} over {len(epochs)} epochs. Loss: training "
                f"{trend(history.train_loss, 'epoch')}; validation {trend(history.val_loss, 'epoch')}.")
     if not regress:
-        classes = getattr(history, "num_classes", 3)                     # None: the class count is unknown
+        classes = history.num_classes                                    # None: the class count is unknown
         if classes:
             axes[0, 1].axhline(1 / classes, color="grey", linestyle="--", label="chance")
         axes[0, 1].set_ylim(0, 1.02)

@@ -19,7 +19,7 @@ import torch
 from torch import Tensor
 
 from rnn_lesson.checks import describe, shape_str
-from rnn_lesson.data import DATA_DIR, file_sha256
+from rnn_lesson.data import DATA_DIR, file_sha256, zero_steps_at_end
 
 SUNSPOTS_PATH = DATA_DIR / "sunspots.csv"
 SUNSPOTS_SHA256 = "f67889b1d9002cd5227f0e0ef54e35b419cdd85a31279adef6f73fb41e5c0a9b"
@@ -158,7 +158,7 @@ def real_steps(x: Tensor, lengths: object, name: str) -> Tensor:
 def warn_if_padding_counted(x: Tensor, name: str) -> None:
     """Warn when the sequences of x `(N, L, F)`, given without lengths, end in different numbers of all-zero steps:
     padding at the end, which the statistics would count as data."""
-    trailing = (x == 0).all(dim=2).flip(1).long().cumprod(dim=1).sum(dim=1)  # (N,): all-zero steps at each end
+    trailing = zero_steps_at_end(x)  # (N,): all-zero steps at the end of each sequence
     if trailing.min() != trailing.max():
         warnings.warn(f"{name}: expected real steps only, as no lengths were given, got sequences that end in "
                       f"{int(trailing.min())} to {int(trailing.max())} all-zero steps: that looks like padding, which "

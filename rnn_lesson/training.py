@@ -20,8 +20,7 @@ from tqdm.auto import tqdm
 from tqdm.notebook import tqdm as notebook_tqdm
 
 from rnn_lesson.checks import check_sequences, describe, require_int, require_number, require_tensor
-from rnn_lesson.data import check_xy, make_loader
-from rnn_lesson.models import check_lengths
+from rnn_lesson.data import check_lengths, check_xy, make_loader
 from rnn_lesson.targets import (check_model, check_targets, input_size_of, prediction_loss, task_of, to_model,
                                 trial_outputs)
 

@@ -8,7 +8,8 @@ import torch
 from torch.nn.utils.rnn import pack_padded_sequence, pack_sequence, pad_sequence
 
 from rnn_lesson import OrderBlindBaseline, SequenceClassifier, load_dataset, make_loader, make_sequences
-from rnn_lesson.models import PerStepRNN, SequenceRegressor, check_lengths
+from rnn_lesson.data import check_lengths
+from rnn_lesson.models import PerStepRNN, SequenceRegressor
 
 
 def test_running_example_parameter_counts():
