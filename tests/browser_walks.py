@@ -130,6 +130,28 @@ def move_slider(page) -> None:
     page.locator(".rnn-explorer").screenshot(path=str(ARTIFACTS / "slider.png"))
 
 
+def move_horizon(page) -> None:
+    """Lesson 06's horizon slider: moved right with the arrow keys, the error table and the figure's alt
+    text follow to the new number of years ahead; the keys stay in the slider."""
+    from playwright.sync_api import expect
+
+    slider = page.get_by_role("slider", name=re.compile("years ahead"))
+    picture = page.locator('.widget-html img[alt^="Line chart of the true values"]')
+    start = int(float(slider.input_value()))
+    expect(picture).to_have_attribute("alt", re.compile(f"forecasts made {start} year"))
+    table = page.locator(".widget-html [role=status]").filter(has=page.locator("table")).first
+    before = table.inner_text()
+    slider.focus()
+    cell = active_cell(page)
+    for _ in range(3):
+        page.keyboard.press("ArrowRight")
+    assert int(float(slider.input_value())) == start + 3
+    expect(picture).to_have_attribute("alt", re.compile(f"forecasts made {start + 3} year"))
+    expect(table).not_to_have_text(before)
+    assert active_cell(page) == cell, "arrow keys on the slider moved JupyterLab's active cell"
+    page.locator(".jp-OutputArea-output").filter(has=picture).screenshot(path=str(ARTIFACTS / "horizon.png"))
+
+
 def step_through_time(page) -> None:
     """Lesson 02's heat map: its "time step" slider, moved with the arrow keys, redraws the picture,
     whose alt text follows (steps 1 to 3 shown)."""

@@ -34,7 +34,7 @@ import pytest
 
 from browser_checks import (ARTIFACTS, SERIOUS, WINDOW_HEIGHT, audit_outputs, by_impact, cut_off_outputs,
                             described_images, error_texts, overlapping_options, set_window, wide_code_cells)
-from browser_walks import answer_seed_question, move_slider, step_through_time, walk_quiz_by_keyboard
+from browser_walks import answer_seed_question, move_horizon, move_slider, step_through_time, walk_quiz_by_keyboard
 from rnn_lesson.course.lessons import LESSONS
 from rnn_lesson.course.paths import NOTEBOOK_DIR, ROOT
 
@@ -225,7 +225,8 @@ def shut_down_and_close(page) -> None:
     page.locator(".jp-Notebook").first.wait_for(state="detached")
 
 
-INTERACTIONS = {"02_the_rnn_layer": [step_through_time, answer_seed_question], "04_prediction": [move_slider]}
+INTERACTIONS = {"02_the_rnn_layer": [step_through_time, answer_seed_question], "04_prediction": [move_slider],
+                "06_per_step_prediction": [move_horizon]}
 
 
 @pytest.mark.browser

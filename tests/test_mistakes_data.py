@@ -98,6 +98,7 @@ class ReturnsRNNOutput(nn.Module):
 
 NAMES = [CLASS_NAMES[i] for i in Y.tolist()]  # labels as text: 'rising', 'falling', ...
 RAGGED = [X[i, :5 + i % 5] for i in range(len(X))]  # 40 sequences (L_i, 5) of 5 to 9 steps
+RAGGED_LENGTHS = torch.tensor([len(s) for s in RAGGED])  # what the message says to give the model too
 FLAT = pd.DataFrame(X.reshape(len(X), -1).numpy())  # a table with one flattened sequence per row, (40, 50)
 
 
@@ -347,12 +348,14 @@ MISTAKES = [
     Mistake("sequences of different lengths in a list of tensors", lambda: train(x=RAGGED), TypeError,
             "x_train: expected a torch.Tensor", "the sequences have different lengths, 5 to 9 steps",
             "torch.nn.utils.rnn.pad_sequence(x_train, batch_first=True)",
-            fixed=lambda: train(x=torch.nn.utils.rnn.pad_sequence(RAGGED, batch_first=True))),
+            fixed=lambda: fit(SequenceClassifier(), (torch.nn.utils.rnn.pad_sequence(RAGGED, batch_first=True),
+                                                     RAGGED_LENGTHS, Y), DATA, epochs=1, progress=False)),
     Mistake("sequences of different lengths as lists of lists", lambda: make_loader([s.tolist() for s in RAGGED], Y),
             TypeError, "x: expected a torch.Tensor", "different lengths, 5 to 9 steps",
             "torch.nn.utils.rnn.pad_sequence([torch.tensor(s) for s in x], batch_first=True)",
             fixed=lambda: make_loader(torch.nn.utils.rnn.pad_sequence([torch.tensor(s) for s in
-                                                                       [s.tolist() for s in RAGGED]], batch_first=True), Y)),
+                                                                       [s.tolist() for s in RAGGED]], batch_first=True), Y,
+                                      lengths=RAGGED_LENGTHS)),
     Mistake("a pandas DataFrame of features into the model", lambda: SequenceClassifier()(FLAT), TypeError,
             "x: expected a torch.Tensor", "got a DataFrame", "torch.tensor(x.to_numpy(), dtype=torch.float32)",
             fixed=lambda: SequenceClassifier()(torch.tensor(FLAT.to_numpy(), dtype=torch.float32).reshape(40, -1, 5))),
