@@ -10,6 +10,7 @@ take other data too: a split in time for a series (lesson 06), lengths of padded
 from __future__ import annotations
 
 import hashlib
+import importlib.resources
 import io
 import math
 import zipfile
@@ -24,7 +25,7 @@ from rnn_lesson.checks import (check_labels, check_sequences, describe, one_hot,
                                require_tensor, shape_str)
 from rnn_lesson.targets import check_finite
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"  # the course's data folder
+DATA_DIR = Path(str(importlib.resources.files("rnn_lesson.data_files")))  # data/, installed in the package too
 DATA_PATH = DATA_DIR / "sequences.npz"
 DATA_SHA256 = "beac575c9290cef8afbe61bb928a130643290af582358af4c235c55da958f2b8"
 CLASS_NAMES = ("rising", "falling", "rise-then-fall")
@@ -178,8 +179,7 @@ def time_split(
 
 def validation_count(n: int, val_fraction: float) -> int:
     """How many of n sequences a `val_fraction` puts on the validation side: at least 1, and 1 fewer than n at most."""
-    val_fraction = require_number(val_fraction, "val_fraction")
-    if not 0 < val_fraction < 1:
+    if not 0 < (val_fraction := require_number(val_fraction, "val_fraction")) < 1:
         raise ValueError(f"val_fraction: expected a number between 0 and 1, got {val_fraction:g}; "
                          f"use val_fraction={val_fraction / 100 if 1 < val_fraction < 100 else 0.2:g}.")
     n_val = round(n * val_fraction)
@@ -209,7 +209,7 @@ def make_loader(
         raise TypeError(f"shuffle: expected True or False, got {describe(shuffle)}, which counts as True; "
                         f"use shuffle={wanted}.")
     tensors = (x, y) if lengths is None else (x, check_lengths(lengths, x), y)  # lengths: int64, on the CPU
-    generator = torch.Generator().manual_seed(seed)
+    generator = torch.Generator().manual_seed(seed)  # its own, so the batch order is reproducible
     return DataLoader(TensorDataset(*tensors), batch_size=batch_size, shuffle=shuffle, generator=generator)
 
 

@@ -25,6 +25,9 @@ def pick_device() -> torch.device:
     return torch.device("cpu")
 
 
+OUTPUTS_TORCH = "2.13.0"  # the torch that made the lessons' stored outputs (constraints.txt pins it too)
+
+
 def environment_report() -> str:
     """One line for the version-check cell at the top of each lesson, e.g. `torch 2.13.0 | device: cpu`.
 
@@ -32,7 +35,7 @@ def environment_report() -> str:
     The course outputs were made with torch 2.13.0; other versions print a warning note.
     """
     version = torch.__version__.split("+")[0]
-    note = "" if version == "2.13.0" else " (the course was written for torch 2.13.0; numbers may differ)"
+    note = "" if version == OUTPUTS_TORCH else f" (the course was written for torch {OUTPUTS_TORCH}; numbers may differ)"
     return f"torch {version}{note} | device: {pick_device()}"
 
 

@@ -29,14 +29,15 @@ FRONT, END = ("front", "start", "left", "pre", "before"), ("end", "right", "post
 
 
 def checked_path(path: Path, sha256: str, caller: str) -> Path:
-    """Return `path` if the file is there with the expected SHA-256; otherwise say how to restore it from git."""
-    restore = f"git -C {path.parent.parent} checkout -- {path.parent.name}/{path.name}"
+    """Return `path` if the file is there with the expected SHA-256; otherwise say how to restore it."""
+    clone = path.parent.parent  # data/ of a clone; an installed package has no git to restore from
+    restore = (f"restore it from git: git -C {clone} checkout -- data/{path.name}" if (clone / ".git").exists() else
+               "reinstall the course: pip install --force-reinstall --no-deps with the address you installed it from")
     if not path.is_file():
-        raise FileNotFoundError(f"{caller}: expected the course data file {path}, got no such file; "
-                                f"restore it from git: {restore}")
+        raise FileNotFoundError(f"{caller}: expected the course data file {path}, got no such file; {restore}")
     if (found := file_sha256(path)) != sha256:
         raise ValueError(f"{caller}: expected the course data file {path} with SHA-256 {sha256[:12]}..., got a file "
-                         f"that is corrupt or was changed (SHA-256 {found[:12]}...); restore it from git: {restore}")
+                         f"that is corrupt or was changed (SHA-256 {found[:12]}...); {restore}")
     return path
 
 

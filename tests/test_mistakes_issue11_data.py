@@ -38,6 +38,7 @@ def course_file_replaced(constant: str, damage: str):
     original = getattr(real_data, constant)
     copy = FILES / damage / "data" / original.name
     copy.parent.mkdir(parents=True, exist_ok=True)
+    (FILES / damage / ".git").mkdir(exist_ok=True)  # as in a clone, which is told to restore the file from git
     if damage == "changed":
         data = bytearray(original.read_bytes())
         data[len(data) // 2] ^= 1

@@ -53,8 +53,10 @@ def shipped_version(root: Path, name: str) -> bytes:
 
 def open_in(notebook: Path) -> list[str]:
     """The addresses of running Jupyter servers where `notebook` is open (has a session), from their sessions API."""
-    from jupyter_server.serverapp import list_running_servers  # only this command needs it
-
+    try:
+        from jupyter_server.serverapp import list_running_servers  # only this command needs it
+    except ImportError:  # installed without JupyterLab (`pip install rnn-lesson`): no server of this environment
+        return []
     notebook, found = notebook.resolve(), []
     for server in list_running_servers():
         root = Path(server["root_dir"]).expanduser().resolve()
