@@ -22,8 +22,10 @@ NOTEBOOKS = [lesson.path for lesson in LESSONS]
 
 
 def imports_of(path: Path) -> set[str]:
-    """The import statements of a notebook's two import cells, its first two code cells (magics left out)."""
-    cells = [c for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"][:2]
+    """The import statements of a notebook's two import cells, its first two code cells after the Colab setup
+    cell (magics left out)."""
+    cells = [c for c in nbformat.read(path, as_version=4).cells
+             if c.cell_type == "code" and "colab-setup" not in c.metadata.get("tags", [])][:2]
     code = "\n".join(line for c in cells for line in c.source.splitlines() if not line.startswith("%"))
     return {ast.unparse(node) for node in ast.parse(code).body if isinstance(node, (ast.Import, ast.ImportFrom))}
 
