@@ -56,5 +56,11 @@ answer-key: setup
 bench: setup
 	RNN_LESSON_PROGRESS=$$(mktemp -d)/progress.sqlite3 $(BIN)/python tools/bench.py
 
+# The course as a static website in site/, offline (no CDN; math as MathML), from the notebooks' stored outputs.
+# Everything is rebuilt, so no page of a renamed lesson is left behind.
+site: setup
+	rm -rf site
+	$(BIN)/python tools/site/build.py --out site
+
 clean:
 	rm -rf .venv site
