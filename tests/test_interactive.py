@@ -108,3 +108,21 @@ def test_probability_bars_are_text_not_colour():
 def test_static_copy_for_readers_without_widgets():
     bundle = SequenceExplorer(SequenceClassifier())._repr_mimebundle_()
     assert "Interactive" in bundle["text/html"] and "<pre>" in bundle["text/html"]
+
+
+def test_a_slider_with_its_picture_leaves_readers_of_the_stored_notebook_the_picture():
+    import ipywidgets as widgets
+
+    from rnn_lesson.course.interactive import LabelledSlider, SliderWithPicture
+
+    slider = LabelledSlider(value=1, min=1, max=10, step=1, label="time step")
+    picture = widgets.HTML('<img alt="states up to step 1" src="data:image/png;base64,AA">')
+    slider.observe(lambda change: setattr(picture, "value", f'<img alt="states up to step {change["new"]:g}">'),
+                   names="value")
+    shown = SliderWithPicture(slider, picture)
+    bundle = shown._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle  # JupyterLab still shows the live widgets
+    assert "At time step 1:" in bundle["text/html"] and 'alt="states up to step 1"' in bundle["text/html"]
+    assert "children=" not in bundle["text/plain"]
+    slider.value = 4
+    assert 'alt="states up to step 4"' in shown._repr_mimebundle_()["text/html"]

@@ -9,7 +9,10 @@ slider. Use it like an ipywidgets slider: read or set `value`, and `observe` it.
 
 from __future__ import annotations
 
+import html
+
 import anywidget
+import ipywidgets as widgets
 import traitlets
 
 # The view, run by the browser (anywidget loads it; no build step). `model` holds the traits below.
@@ -94,3 +97,23 @@ class LabelledSlider(anywidget.AnyWidget):
 
     def __repr__(self) -> str:
         return f"LabelledSlider(value={self.value}, label={self.label!r})"
+
+
+class SliderWithPicture(widgets.VBox):
+    """A slider above the picture it moves (a `widgets.HTML` holding a figure and its alt text). Lesson 02 § 6.
+
+    Readers of the stored notebook (GitHub, the course website) can't move it: they see the picture as
+    it was last drawn, with a note to run the notebook, instead of the widgets' Python text.
+    """
+
+    def __init__(self, slider: LabelledSlider, picture: widgets.HTML):
+        self.slider, self.picture = slider, picture
+        super().__init__([slider, picture])
+
+    def _repr_mimebundle_(self, **kwargs) -> dict:
+        bundle = super()._repr_mimebundle_(**kwargs)
+        at = f"{self.slider.label} {self.slider.value:g}"
+        bundle["text/plain"] = f"a slider at {at} and its picture (run the notebook to move it)"
+        bundle["text/html"] = (f"<p><em>Interactive: run the notebook to move the slider. At "
+                               f"{html.escape(at)}:</em></p>{self.picture.value}")
+        return bundle
