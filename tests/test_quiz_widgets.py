@@ -1,10 +1,12 @@
 """The quiz widgets, driven as a learner drives them: choose, type, press Check or Enter, read the feedback.
 
 No kernel and no browser: setting a control's trait is what a click or an arrow key sends from the page,
-`_handle_custom_msg` is how the page's Enter arrives, and `button.click()` runs the handlers. The browser
+`_handle_custom_msg` is how the page's Check, Enter and Show answer arrive (the answer comes with Check
+and Enter), and `button.click()` runs a plain button's handlers. The browser
 side (one radio group, arrow keys, focus ring, widths) is checked in tests/test_jupyterlab.py.
 """
 
+import ipywidgets as widgets
 import pytest
 
 from rnn_lesson.course import progress_store
@@ -28,6 +30,36 @@ def press_enter(control, **answer):
     control._handle_custom_msg({"event": "submit", "state": answer}, [])
 
 
+def press_check(view):
+    """What the page sends when Check is clicked: the answer it shows, with the click."""
+    shown = {trait: getattr(view.input, trait) for trait in view.input.answer_traits if view.input.has_trait(trait)}
+    view.input._handle_custom_msg({"event": "submit", "state": shown}, [])
+
+
+def press_show_answer(view):
+    view.input._handle_custom_msg({"event": "reveal"}, [])
+
+
+def test_check_takes_the_answer_the_page_sends_with_it_not_an_older_one():
+    """A choice the page has not yet sent as an update comes with the click: Check grades what is shown."""
+    quiz = show_quiz("02_the_rnn_layer")
+    view = next(v for v in quiz.views if v.question.type == "single")
+    right = next(i for i, option in enumerate(view.question.options) if option.correct)
+    wrong = next(i for i in range(len(view.question.options)) if i != right)
+    view.input.index = wrong  # the last update that reached Python
+    view.input._handle_custom_msg({"event": "submit", "state": {"index": right}}, [])  # the page shows `right`
+    assert view.result and "Correct" in view.feedback.value
+    view.input.index = right  # the held-back update arrives late, with the same choice: the feedback stays
+    assert "Correct" in view.feedback.value
+    # No Check button of its own (another widget, whose click could overtake the held-back update).
+    parts, buttons = list(view.children), []
+    while parts:
+        part = parts.pop()
+        buttons += [part] if isinstance(part, widgets.Button) else []
+        parts += list(getattr(part, "children", []))
+    assert buttons == []
+
+
 @pytest.mark.parametrize("lesson", LESSONS, ids=lambda l: l.notebook)
 def test_every_lesson_quiz_shows_its_questions_but_no_cards(lesson):
     quiz = show_quiz(lesson.notebook)
@@ -48,13 +80,13 @@ def test_quiz_widget_wrong_then_right_with_score_and_progress():
     quiz = show_quiz("02_the_rnn_layer")
     view = view_of(quiz, "02-seed-output-shape")
     options = [o.text for o in view.question.options]
-    view.check_button.click()
+    press_check(view)
     assert "Not attempted" in view.feedback.value
     view.input.index = options.index("(10, 1000, 8)")  # what a click or an arrow key in the group sets
-    view.check_button.click()
+    press_check(view)
     assert "Not quite" in view.feedback.value and quiz.score.value.startswith("Score: 0 of")
     view.input.index = options.index("(1000, 10, 8)")
-    view.check_button.click()
+    press_check(view)
     assert "Correct" in view.feedback.value and quiz.score.value.startswith("Score: 1 of")
     assert "(1 answered)" in quiz.score.value
     recorded = progress_store.load_progress()["notebooks"]["02_the_rnn_layer"]["quiz"]
@@ -65,17 +97,17 @@ def test_feedback_is_cleared_as_soon_as_the_answer_changes():
     quiz = show_quiz("02_the_rnn_layer")
     view = view_of(quiz, "02-seed-output-shape")
     view.input.index = 0
-    view.check_button.click()
+    press_check(view)
     assert "Not quite" in view.feedback.value
     view.input.index = 1
     assert view.feedback.value == "" and view.result is None
-    view.reveal_button.click()
+    press_show_answer(view)
     assert "Answer:" in view.feedback.value
     view.input.index = 2
     assert view.feedback.value == ""
     typed = view_of(quiz, "02-parameter-count")
     typed.input.value = "112"
-    typed.check_button.click()
+    press_check(typed)
     assert "two bias vectors" in typed.feedback.value
     typed.input.value = "1120"   # one more keystroke
     assert typed.feedback.value == ""
@@ -102,16 +134,16 @@ def test_typed_and_multiple_answers_through_the_widget():
     quiz = show_quiz("01_input_shaping")
     shape_view = next(v for v in quiz.views if v.question.type == "shape")
     shape_view.input.value = "torch.Size([10, 1000, 5])"
-    shape_view.check_button.click()
+    press_check(shape_view)
     assert "Correct" in shape_view.feedback.value
     multi = next(v for v in quiz.views if v.question.type == "multiple")
     right = [i for i, o in enumerate(multi.question.options) if o.correct]
     multi.input.indices = right[:1]
-    multi.check_button.click()
+    press_check(multi)
     assert "1 more option(s)" in multi.feedback.value
     multi.input.indices = right
     assert multi.feedback.value == ""
-    multi.check_button.click()
+    press_check(multi)
     assert "Correct" in multi.feedback.value
 
 
@@ -121,17 +153,17 @@ def test_a_number_typed_with_a_decimal_comma_or_as_a_percentage():
     assert "%" in recall.input.placeholder
     for typed in ("0,88", "88 %"):
         recall.input.value = typed
-        recall.check_button.click()
+        press_check(recall)
         assert "Correct" in recall.feedback.value, typed
     recall.input.value = "88"
-    recall.check_button.click()
+    press_check(recall)
     assert "Not attempted" in recall.feedback.value and "between 0 and 1" in recall.feedback.value
 
 
 def test_reveal_shows_the_lettered_answer_and_why_each_option_is_right_or_wrong():
     quiz = show_quiz("02_the_rnn_layer")
     view = view_of(quiz, "02-seed-output-shape")
-    view.reveal_button.click()
+    press_show_answer(view)
     letter = "ABCD"[[o.correct for o in view.question.options].index(True)]
     assert f"Answer:</strong> {letter}. (1000, 10, 8)" in view.feedback.value
     assert view.feedback.value.count("<b>wrong</b>") == 3 and "batch_first" in view.feedback.value
@@ -157,9 +189,9 @@ def test_course_test_breakdown_scores_only_answered_questions():
     wrong_view, right_view = choice_views[0], next(v for v in choice_views[1:]
                                                    if v.question.objective != choice_views[0].question.objective)
     wrong_view.input.index = [o.correct for o in wrong_view.question.options].index(False)
-    wrong_view.check_button.click()
+    press_check(wrong_view)
     right_view.input.index = [o.correct for o in right_view.question.options].index(True)
-    right_view.check_button.click()
+    press_check(right_view)
     breakdown = quiz.breakdown.value
     assert "By objective" in breakdown and "8 of 10 questions still to answer" in breakdown
     assert breakdown.count("§") == 1, "only the objective answered wrongly is to revisit"

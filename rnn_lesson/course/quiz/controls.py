@@ -1,4 +1,4 @@
-"""The quiz's three small custom controls, each an anywidget: a few lines of JavaScript beside this file
+"""The quiz's small custom controls, each an anywidget: a few lines of JavaScript beside this file
 and traits that sync with Python. Plain ipywidgets could not make them: its radio buttons are not one
 group (each is its own Tab stop and the arrow keys move JupyterLab's active cell), its check box labels
 are cut at 300 px, and its Text box reports Enter only through the deprecated `on_submit`.
@@ -8,8 +8,12 @@ are cut at 300 px, and its Text box reports Enter only through the deprecated `o
 - `AnswerBox`: a labelled text box; `value` follows every keystroke.
 - `FeedbackLine`: the feedback, in a live region (`role="status"`) that screen readers announce.
 
-Enter in an option group or an answer box sends the message {"event": "submit"} with the answer;
-`on_submit` registers what to do then (the quiz checks the answer). All three load `quiz.css`, scoped to `.rnn-quiz`.
+The first two draw the question's Check and Show answer buttons too (answer_controls.js). Check, or
+Enter in the control, sends the message {"event": "submit", "state": the answer}; Show answer sends
+{"event": "reveal"}. The answer travels in the message: a choice made just before is sent as a state
+update that may still be held back by the page (ipywidgets sends one update at a time), and a Check
+button of its own, a separate widget, could overtake it. `on_submit` and `on_reveal` register what to do
+(the quiz checks the answer, or shows it). All three load `quiz.css`, scoped to `.rnn-quiz`.
 """
 
 from __future__ import annotations
@@ -24,30 +28,36 @@ HERE = Path(__file__).parent
 CSS = HERE / "quiz.css"
 
 
-class SubmitOnEnter(anywidget.AnyWidget):
-    """A control whose front end sends {"event": "submit", "state": {...the answer...}} when Enter is
-    pressed in it. The answer comes with the message because the trait update sent just before it
-    may still be held back by the front end (ipywidgets sends one update at a time)."""
+class AnswerControl(anywidget.AnyWidget):
+    """An answer with its Check and Show answer buttons; `kind` tells the page which control to draw."""
 
+    _esm = HERE / "answer_controls.js"
+    _css = CSS
+    kind = traitlets.Unicode().tag(sync=True)
     answer_traits: tuple[str, ...] = ()
 
     def on_submit(self, callback: Callable[[], object]) -> None:
-        """Call `callback()` whenever Enter is pressed in the control, after taking the answer it sent."""
+        """Call `callback()` on Check or Enter, after taking the answer that came with the message."""
+        self.on_event("submit", callback)
 
+    def on_reveal(self, callback: Callable[[], object]) -> None:
+        """Call `callback()` when Show answer is pressed."""
+        self.on_event("reveal", callback)
+
+    def on_event(self, event: str, callback: Callable[[], object]) -> None:
         def handle(_widget: anywidget.AnyWidget, content: dict, _buffers: list) -> None:
-            if content.get("event") == "submit":
+            if content.get("event") == event:
                 self.set_state({k: v for k, v in content.get("state", {}).items() if k in self.answer_traits})
                 callback()
 
         self.on_msg(handle)
 
 
-class OptionGroup(SubmitOnEnter):
+class OptionGroup(AnswerControl):
     """The options of one question: radio buttons (`multiple=False`, the choice in `index`, None
     until one is chosen) or check boxes (`multiple=True`, the choices in `indices`)."""
 
-    _esm = HERE / "option_group.js"
-    _css = CSS
+    kind = traitlets.Unicode("options").tag(sync=True)
     answer_traits = ("index", "indices")
     options = traitlets.List(traitlets.Unicode()).tag(sync=True)
     multiple = traitlets.Bool(False).tag(sync=True)
@@ -60,11 +70,10 @@ class OptionGroup(SubmitOnEnter):
         return set(self.indices) if self.multiple else self.index
 
 
-class AnswerBox(SubmitOnEnter):
+class AnswerBox(AnswerControl):
     """A text box with a visible label, for shapes and numbers."""
 
-    _esm = HERE / "answer_box.js"
-    _css = CSS
+    kind = traitlets.Unicode("text").tag(sync=True)
     answer_traits = ("value",)
     value = traitlets.Unicode("").tag(sync=True)
     placeholder = traitlets.Unicode("").tag(sync=True)

@@ -49,17 +49,13 @@ class QuestionView(widgets.VBox):
 
     def __init__(self, question: Question, number: int, on_checked=None):
         self.question, self.on_checked, self.result = question, on_checked, None
-        self.input = answer_input(question, number)
-        self.check_button = widgets.Button(description="Check", button_style="primary",
-                                           tooltip="Check my answer (Enter does it too)")
-        self.reveal_button = widgets.Button(description="Show answer", tooltip="Show the answer and why")
+        self.input = answer_input(question, number)  # with the Check and Show answer buttons (controls.py)
         self.feedback = FeedbackLine()
-        self.check_button.on_click(self.check)
-        self.reveal_button.on_click(self.reveal)
         self.input.on_submit(self.check)
+        self.input.on_reveal(self.reveal)
         self.input.observe(self.answer_changed, names=list(self.input.answer_traits))
         header = widgets.HTML(f"<p><b>Question {number}</b> · {question.difficulty}</p>" + markdown(question.prompt))
-        super().__init__([header, self.input, widgets.HBox([self.check_button, self.reveal_button]), self.feedback])
+        super().__init__([header, self.input, self.feedback])
         self.add_class("rnn-quiz-question")
 
     def answer_changed(self, _change=None) -> None:
@@ -68,14 +64,14 @@ class QuestionView(widgets.VBox):
         if self.feedback.value:
             self.feedback.value = ""
 
-    def check(self, _button=None) -> Result:
+    def check(self) -> Result:
         self.result = grade(self.question, self.input.answer())
         self.feedback.value = result_html(self.result)
         if self.result.status != NOT_ATTEMPTED and self.on_checked:
             self.on_checked(self.question, bool(self.result))
         return self.result
 
-    def reveal(self, _button=None) -> None:
+    def reveal(self) -> None:
         q = self.question
         self.feedback.value = f"<p><strong>Answer:</strong> {html.escape(answer_text(q))}</p>" + explanations_html(q)
 
