@@ -22,9 +22,20 @@ from test_notebook_runs import NBVAL, offline_prefix
 
 
 def build_wheel(folder: Path) -> Path:
-    """Build the course's wheel from pyproject.toml into `folder` (with this environment's setuptools, offline)."""
+    """Build the course's wheel from pyproject.toml into `folder` (with this environment's setuptools, offline).
+
+    It builds from a copy of the files git tracks here, as a clean checkout would: setuptools writes build/
+    and *.egg-info beside the sources, which must not land in the working tree (or in a build running beside).
+    """
+    tracked = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=ROOT,
+                             capture_output=True, check=True).stdout.decode().split("\0")
+    source = folder / "source"
+    for name in filter(None, tracked):
+        if (ROOT / name).is_file():
+            (source / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, source / name)
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
-                    "--wheel-dir", str(folder), str(ROOT)], check=True, capture_output=True, cwd=folder)
+                    "--wheel-dir", str(folder), str(source)], check=True, capture_output=True, cwd=folder)
     (wheel,) = folder.glob("rnn_lesson-*.whl")
     return wheel
 
@@ -42,7 +53,7 @@ def test_the_wheel_carries_the_data_the_quiz_banks_and_the_widgets_code(wheel):
             "rnn_lesson/data_files/japanese_vowels.npz"} <= names
     banks = {n for n in names if n.startswith("rnn_lesson/data_files/quizzes/") and n.endswith(".toml")}
     assert len(banks) == len(LESSONS)
-    assert {"rnn_lesson/course/quiz/quiz.css", "rnn_lesson/course/quiz/option_group.js"} <= names
+    assert {"rnn_lesson/course/quiz/quiz.css", "rnn_lesson/course/quiz/answer_controls.js"} <= names
     modules = {p.relative_to(ROOT).as_posix() for p in (ROOT / "rnn_lesson").rglob("*.py")}
     assert modules <= names, f"modules left out of the wheel: {sorted(modules - names)}"
     assert not [n for n in names if n.startswith(("notebooks/", "tests/", "data/"))]
