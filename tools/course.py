@@ -78,7 +78,7 @@ def install_command(python: str, index: str | None, uv: str | None) -> list[str]
     extra = ["--extra-index-url", index] if index else []
     if uv:  # uv takes a package from the first index that has it; let it pick the best match across them
         strategy = ["--index-strategy", "unsafe-best-match"] if index else []
-        return [uv, "pip", "install", "--python", python, *strategy, *extra, *course]
+        return [uv, "pip", "install", "--python", python, "--compile-bytecode", *strategy, *extra, *course]
     return [python, "-m", "pip", "install", "--quiet", *extra, *course]
 
 
@@ -111,8 +111,8 @@ def setup() -> Path:
     if STAMP.exists() and STAMP.read_text() == stamp:
         return python
     if index and not reachable(index):  # pip would try it for every package, waiting each time
-        print(f"note: PyTorch's index {index} can't be reached from here, so pip installs torch from what it can "
-              f"reach (on Linux, without a local copy, that is PyPI's CUDA build: several GB)", flush=True)
+        print(f"note: PyTorch's index {index} can't be reached from here, so torch comes from what can be "
+              f"reached (on Linux, without a local copy, that is PyPI's CUDA build: several GB)", flush=True)
         index = None
     print(f"installing the course into {VENV} (PyTorch from {index or 'PyPI'}; {TORCH_VARIABLE} changes that)", flush=True)
     subprocess.run(install_command(str(python), index, uv), cwd=ROOT, check=True)
