@@ -21,6 +21,19 @@ def test_preflight_reports_a_problem_with_its_fix_and_fails(monkeypatch, capsys)
     assert "1 problem(s)" in out
 
 
+def test_an_installed_course_away_from_a_clone_is_not_told_to_reset(monkeypatch, tmp_path):
+    """pip installed the package; the learner keeps a lesson or two in a folder of their own."""
+    from rnn_lesson.course import paths
+
+    monkeypatch.setattr(paths, "IN_CLONE", False)
+    monkeypatch.setattr(paths, "NOTEBOOK_DIR", tmp_path / "notebooks")  # no such folder where they are
+    assert preflight.check_notebooks().ok
+    (tmp_path / "notebooks").mkdir()  # a folder of notebooks, some missing: say so, but no reset (it needs git)
+    monkeypatch.setattr(lessons, "NOTEBOOK_DIR", tmp_path / "notebooks")
+    result = preflight.check_notebooks()
+    assert not result.ok and "reset" not in result.detail and "course folder" in result.detail
+
+
 def test_preflight_names_an_unwritable_progress_location(tmp_path, monkeypatch):
     blocker = tmp_path / "a-file"
     blocker.write_text("")

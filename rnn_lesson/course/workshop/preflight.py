@@ -72,10 +72,15 @@ def check_data(path: Path | None = None) -> Check:
 
 
 def check_notebooks() -> Check:
+    from rnn_lesson.course import paths
+
+    if not paths.IN_CLONE and not paths.NOTEBOOK_DIR.is_dir():  # installed with pip: the lessons are where you keep them
+        return Check("notebooks", True, "the course is installed as a package; its lessons run from any folder")
     missing = [lesson.notebook for lesson in LESSONS if not lesson.path.exists()]
     if missing:
-        return Check("notebooks", False, f"missing {', '.join(missing)}; restore with `python -m rnn_lesson reset --all` "
-                                         "or download the course again.")
+        fix = ("restore with `python -m rnn_lesson reset --all` or download the course again" if paths.IN_CLONE else
+               "download them again, or run this check in the course folder (the one with notebooks/)")
+        return Check("notebooks", False, f"missing {', '.join(missing)} in {paths.NOTEBOOK_DIR}; {fix}.")
     return Check("notebooks", True, f"all {len(LESSONS)} lessons present")
 
 
