@@ -105,3 +105,30 @@ def test_the_script_needs_nothing_but_python():
     result = subprocess.run([sys.executable, "-I", str(ROOT / "tools" / "course.py"), "--help"],
                             capture_output=True, text=True)
     assert result.returncode == 0 and "python tools/course.py lab" in result.stdout
+
+
+def test_uv_installs_only_when_present_and_pip_is_not_configured_for_this_run(monkeypatch):
+    monkeypatch.setattr(course.shutil, "which", lambda name: f"/usr/bin/{name}")
+    assert course.uv_to_use({}) == "/usr/bin/uv"
+    assert course.uv_to_use({"RNN_LESSON_INSTALLER": "pip"}) is None
+    # An offline room's wheelhouse is given to pip through its variables, which uv does not read.
+    assert course.uv_to_use({"PIP_NO_INDEX": "1", "PIP_FIND_LINKS": "wheelhouse"}) is None
+    monkeypatch.setattr(course.shutil, "which", lambda name: None)
+    assert course.uv_to_use({}) is None
+
+
+def test_a_failed_install_ends_in_one_line_and_installs_again_next_time(tmp_path, monkeypatch):
+    monkeypatch.setattr(course, "VENV", tmp_path / ".venv")
+    monkeypatch.setattr(course, "STAMP", tmp_path / ".venv" / ".installed")
+    monkeypatch.setenv("RNN_LESSON_INSTALLER", "pip")
+    monkeypatch.setenv("RNN_LESSON_TORCH", "default")
+    (tmp_path / ".venv" / "bin").mkdir(parents=True)
+    (tmp_path / ".venv" / "bin" / "python").touch()
+
+    def fails(command, **kwargs):
+        raise subprocess.CalledProcessError(1, command)
+
+    monkeypatch.setattr(course.subprocess, "run", fails)
+    with pytest.raises(SystemExit, match="the install into .* failed .* run this again"):
+        course.setup()
+    assert not course.STAMP.exists()  # so the next run installs again

@@ -9,8 +9,8 @@ It uses only Python's standard library, so it runs before anything is installed;
 PyTorch: on Linux without an NVIDIA GPU, pip also reads PyTorch's CPU-only wheel index, so it installs the
 CPU build (about 1.6 GB of environment in all) instead of PyPI's CUDA build (about 5 GB). Set RNN_LESSON_TORCH
 to choose yourself: `default` (PyPI's build: CUDA on Linux), `cpu`, or an index URL such as
-https://download.pytorch.org/whl/cu128. When `uv` is on PATH it installs (faster); RNN_LESSON_INSTALLER=pip
-keeps to pip.
+https://download.pytorch.org/whl/cu128. When `uv` is on PATH it installs (faster), unless RNN_LESSON_INSTALLER=pip
+or pip's own PIP_* settings (which uv does not read) are set.
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ INPUTS = ("pyproject.toml", "constraints.txt", "jupyter/pyproject.toml", "jupyte
 CPU_INDEX = "https://download.pytorch.org/whl/cpu"
 TORCH_VARIABLE = "RNN_LESSON_TORCH"
 FIRST_LESSON = "notebooks/01_input_shaping.ipynb"
+PIP_SETTINGS = ("PIP_NO_INDEX", "PIP_FIND_LINKS", "PIP_INDEX_URL", "PIP_EXTRA_INDEX_URL", "PIP_CONSTRAINT")
 
 
 def has_nvidia_gpu() -> bool:
@@ -82,6 +83,14 @@ def install_command(python: str, index: str | None, uv: str | None) -> list[str]
     return [python, "-m", "pip", "install", "--quiet", *extra, *course]
 
 
+def uv_to_use(environ: dict[str, str]) -> str | None:
+    """uv's path when it should install: it is on PATH, and neither RNN_LESSON_INSTALLER=pip nor pip's own
+    PIP_* settings (e.g. PIP_NO_INDEX and PIP_FIND_LINKS for a wheelhouse), which uv does not read, say otherwise."""
+    if environ.get("RNN_LESSON_INSTALLER", "auto") == "pip" or any(name in environ for name in PIP_SETTINGS):
+        return None
+    return shutil.which("uv")
+
+
 def venv_python(folder: Path = VENV) -> Path:
     return folder / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
 
@@ -98,24 +107,34 @@ def setup() -> Path:
     if sys.version_info < (3, 11):
         raise SystemExit(f"rnn-lesson needs Python 3.11 or newer, and this is {sys.version.split()[0]}; "
                          "run this script with a newer one (Windows: py -3.11 tools/course.py lab).")
-    uv = shutil.which("uv") if os.environ.get("RNN_LESSON_INSTALLER", "auto") != "pip" else None
+    uv = uv_to_use(os.environ)
     python = venv_python()
     if not python.exists():
         print(f"creating {VENV}", flush=True)
-        if uv:
-            subprocess.run([uv, "venv", "--quiet", "--seed", "--python", sys.executable, str(VENV)], check=True)
-        else:
-            venv.create(VENV, with_pip=True)
+        try:
+            venv.create(VENV, with_pip=True)  # Python's own: works offline, whichever installer follows
+        except (OSError, subprocess.CalledProcessError) as error:
+            shutil.rmtree(VENV, ignore_errors=True)  # never leave half an environment for the next run
+            raise SystemExit(f"could not create {VENV}: {error}") from None
     index = torch_index(platform.system(), has_nvidia_gpu(), os.environ.get(TORCH_VARIABLE))
     stamp = wanted_stamp(index)
     if STAMP.exists() and STAMP.read_text() == stamp:
         return python
-    if index and not reachable(index):  # pip would try it for every package, waiting each time
-        print(f"note: PyTorch's index {index} can't be reached from here, so torch comes from what can be "
-              f"reached (on Linux, without a local copy, that is PyPI's CUDA build: several GB)", flush=True)
+    if index and "PIP_NO_INDEX" in os.environ:  # installing from a wheelhouse: no index is read at all
         index = None
-    print(f"installing the course into {VENV} (PyTorch from {index or 'PyPI'}; {TORCH_VARIABLE} changes that)", flush=True)
-    subprocess.run(install_command(str(python), index, uv), cwd=ROOT, check=True)
+    if index and not reachable(index):  # pip would try it for every package, waiting each time
+        print(f"note: PyTorch's CPU-only index ({index}) can't be reached from here; PyTorch comes from wherever "
+              f"{'uv' if uv else 'pip'} finds it (on Linux that can be PyPI's much larger CUDA build). Once the "
+              f"index can be reached: make clean, then make lab (or delete .venv, then run this again).", flush=True)
+        index = None
+    source = f"PyTorch from {index}" if index else f"PyTorch where {'uv' if uv else 'pip'} finds it"
+    print(f"installing the course into {VENV} with {'uv' if uv else 'pip'} (about a minute, 1.6 GB; {source}; "
+          f"{TORCH_VARIABLE} changes that)", flush=True)
+    try:
+        subprocess.run(install_command(str(python), index, uv), cwd=ROOT, check=True)
+    except subprocess.CalledProcessError:
+        raise SystemExit(f"the install into {VENV} failed (its messages are above); fix what they say and run this "
+                         f"again: it starts where it stopped.") from None
     STAMP.write_text(stamp)
     return python
 
@@ -135,10 +154,13 @@ def pytest_command(python: Path) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python tools/course.py", description=__doc__, allow_abbrev=False,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("command", choices=["setup", "lab", "test"])
-    parser.add_argument("--port", type=int, default=8888, help="JupyterLab's port (lab)")
-    parser.add_argument("--root", default=str(ROOT), help="the folder JupyterLab serves (lab)")
+                                     formatter_class=argparse.RawDescriptionHelpFormatter,
+                                     epilog="Other arguments go on to jupyter lab (e.g. --no-browser) or to pytest "
+                                            "(e.g. -k quiz). Run `lab` again to reopen the course later.")
+    parser.add_argument("command", choices=["setup", "lab", "test"],
+                        help="setup: .venv and the course; lab: setup, then JupyterLab; test: setup, then every test")
+    parser.add_argument("--port", type=int, default=8888, help="JupyterLab's port (lab; default 8888)")
+    parser.add_argument("--root", default=str(ROOT), help="the folder JupyterLab serves (lab; default: the course)")
     args, extra = parser.parse_known_args(argv)  # the rest goes to jupyter lab or pytest
     python = setup()
     if args.command == "setup":
