@@ -171,6 +171,8 @@ def test_a_database_of_another_shape_is_set_aside_not_used(path):
     [aside] = path.parent.glob("progress.sqlite3.set-aside-*")
     with sqlite3.connect(aside) as connection:
         assert connection.execute("SELECT * FROM events").fetchall() == [("someone", "something")]
+        tables = connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
+    assert tables == [("events",)]  # not even the messages table was added to it
 
 
 @pytest.mark.parametrize("content", [
@@ -306,3 +308,132 @@ def test_the_table_lists_every_lesson_once_in_order(path):
     assert table["lesson"].tolist() == list(NOTEBOOKS)
     assert table["exercises"].tolist()[:3] == ["0 solved of 1 tried", "not started", "1 solved of 2 tried"]
     assert table["last visit"][1] == "not yet"
+
+
+# The first version's schema, exactly as it shipped: stores learners already have look like this.
+FIRST_VERSION_SCHEMA = """
+CREATE TABLE events (
+    id INTEGER PRIMARY KEY,
+    event_id TEXT NOT NULL UNIQUE,             -- a random id, so a copy of an event is never counted twice
+    at TEXT NOT NULL,                          -- when, in UTC (ISO 8601)
+    kind TEXT NOT NULL CHECK (kind IN ('quiz', 'exercise', 'card')),
+    notebook TEXT NOT NULL,                    -- '' for a review card
+    item TEXT NOT NULL,                        -- the question, exercise or card id
+    outcome TEXT NOT NULL CHECK (outcome IN ('correct', 'incorrect', 'got it', 'not yet'))
+);
+"""
+FIRST_VERSION_COLUMNS = ["id", "event_id", "at", "kind", "notebook", "item", "outcome"]
+
+
+def first_version_store(path, answers):
+    """A store as the first version wrote it, holding `answers` (kind, notebook, item, outcome)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with sqlite3.connect(path) as connection:
+        connection.execute("PRAGMA journal_mode=WAL")
+        connection.execute(FIRST_VERSION_SCHEMA)
+        connection.execute("PRAGMA user_version = 1")
+        connection.executemany("INSERT INTO events (event_id, at, kind, notebook, item, outcome) "
+                               "VALUES (?, ?, ?, ?, ?, ?)",
+                               [(f"{i:032x}", f"2026-01-01T10:{i:02d}:00+00:00", *answer)
+                                for i, answer in enumerate(answers)])
+    connection.close()
+
+
+def tables_and_version(path):
+    with sqlite3.connect(path) as connection:
+        tables = {name: [row[1] for row in connection.execute(f"PRAGMA table_info({name})")]
+                  for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        version = connection.execute("PRAGMA user_version").fetchone()[0]
+    connection.close()
+    return tables, version
+
+
+EARLIER_ANSWERS = [("quiz", "01_input_shaping", "q-a", "incorrect"),
+                   ("exercise", "01_input_shaping", "ex.q1", "correct"),
+                   ("card", "", "card-1", "not yet")]
+
+
+def test_a_store_of_the_first_version_keeps_every_answer_and_gains_messages(path):
+    first_version_store(path, EARLIER_ANSWERS)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no warning, nothing set aside
+        assert progress.progress()["quiz"][0] == "0 right of 1 answered"  # reading changes nothing in the file
+        assert tables_and_version(path) == ({"events": FIRST_VERSION_COLUMNS}, 1)
+        progress.record_exercise("01_input_shaping", "ex.q2", False, "expected (1000, 10, 5), got (10, 1000, 5)")
+        progress.record_quiz_answer("01_input_shaping", "q-a", True, "ignored: a right answer has no message")
+    events = progress.read_events()
+    assert [e[2:] for e in events] == [(*answer, "") for answer in EARLIER_ANSWERS] + [
+        ("exercise", "01_input_shaping", "ex.q2", "incorrect", "expected (1000, 10, 5), got (10, 1000, 5)"),
+        ("quiz", "01_input_shaping", "q-a", "correct", "")]
+    assert [e[0] for e in events[:3]] == [f"{i:032x}" for i in range(3)]  # the same events, ids and all
+    assert not list(path.parent.glob("*set-aside*"))
+    # events is untouched and the version unchanged, so a kernel still running the first version (which checks
+    # exactly these) keeps saving into this store instead of setting it aside
+    tables, version = tables_and_version(path)
+    assert tables == {"events": FIRST_VERSION_COLUMNS, "messages": ["event_id", "message"]} and version == 1
+    with sqlite3.connect(path) as connection:  # what the first version's save does
+        connection.execute("INSERT INTO events (event_id, at, kind, notebook, item, outcome) "
+                           "VALUES ('f' || hex(randomblob(15)) || 'f', '2026-01-02T09:00:00+00:00', 'quiz', "
+                           "'02_the_rnn_layer', 'q-old-kernel', 'correct')")
+    connection.close()
+    assert progress.read_events()[-1][4:] == ("q-old-kernel", "correct", "")
+
+
+def test_two_kernels_opening_a_first_version_store_at_once_lose_nothing(path):
+    first_version_store(path, EARLIER_ANSWERS)
+    writers = [subprocess.Popen([sys.executable, "-W", "error", "-c", WRITER, name, "100"], stderr=subprocess.PIPE)
+               for name in ("kernel-a", "kernel-b")]
+    errors = [writer.communicate(timeout=300)[1].decode() for writer in writers]
+    assert [w.returncode for w in writers] == [0, 0], errors
+    items = [row[2] for row in saved_rows(path)]
+    expected = [a[2] for a in EARLIER_ANSWERS] + [f"kernel-{k}-{i}" for k in "ab" for i in range(100)]
+    assert sorted(items) == sorted(expected)
+    messages = {e[4]: e[6] for e in progress.read_events()}
+    assert messages["kernel-a-1"] == "" and messages["q-a"] == ""  # WRITER's odd answers are wrong, without message
+
+
+def test_the_message_travels_with_the_event_into_the_export(path, tmp_path):
+    progress.record_exercise("03_training", "ex.q2", False, "softmax before CrossEntropyLoss: pass raw logits")
+    progress.record_exercise("03_training", "ex.q2", True, "")
+    progress.progress(export=tmp_path / "learner.json")
+    exported = json.loads((tmp_path / "learner.json").read_text())
+    assert [(e["outcome"], e["message"]) for e in exported["events"]] == [
+        ("incorrect", "softmax before CrossEntropyLoss: pass raw logits"), ("correct", "")]
+    assert list(exported["events"][0]) == progress.COLUMNS
+
+
+def test_listeners_hear_each_new_event_after_it_is_kept(path, monkeypatch):
+    heard = []
+    monkeypatch.setattr(progress, "listeners", [lambda e: heard.append((e, [r[0] for r in progress.read_events()]))])
+    progress.record_quiz_answer("02_the_rnn_layer", "q1", False, "h_n is (layers, batch, hidden)")
+    (event, kept_by_then), = heard
+    assert list(event) == progress.COLUMNS and event["message"] == "h_n is (layers, batch, hidden)"
+    assert event["event_id"] in kept_by_then and len(event["event_id"]) == 32
+
+
+def test_a_failing_listener_never_reaches_the_learner_and_warns_once(path, monkeypatch):
+    heard = []
+
+    def broken(event):
+        raise ConnectionError("no route to the room")
+
+    monkeypatch.setattr(progress, "_listener_warned", False)
+    monkeypatch.setattr(progress, "listeners", [broken, heard.append])
+    failure = r"broken failed \(ConnectionError: no route to the room\); the lesson carries on"
+    with pytest.warns(UserWarning, match=failure):
+        progress.record_exercise("01_input_shaping", "ex.q1", False, "wrong axis")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the second failure is silent
+        progress.record_exercise("01_input_shaping", "ex.q1", True)
+    assert [e["outcome"] for e in heard] == ["incorrect", "correct"]  # the next listener still hears every event
+    assert [row[3] for row in saved_rows(path)] == ["incorrect", "correct"]
+
+
+def test_listeners_hear_an_answer_that_waits_in_memory(path, monkeypatch):
+    heard = []
+    monkeypatch.setattr(progress, "listeners", [heard.append])
+    monkeypatch.setattr(progress, "BUSY_SECONDS", 0.2)
+    monkeypatch.setattr(progress, "connect", lambda target: (_ for _ in ()).throw(sqlite3.OperationalError("locked")))
+    with pytest.warns(UserWarning, match="Could not save progress"):
+        progress.record_exercise("01_input_shaping", "ex.q1", False, "wrong axis")
+    assert [e["message"] for e in heard] == ["wrong axis"] and len(progress._pending) == 1

@@ -1,10 +1,11 @@
 """Progress events: one row per answer, and the answers earlier versions kept in progress.json.
 
-An event is `(event_id, at, kind, notebook, item, outcome)`, the columns of the store's table
-(progress_store.py). The store copies an earlier version's progress.json in once, when it
-first starts beside one, and leaves that file as it was; what has the wrong structure is skipped.
-Also the store's plain helpers: a writable place to suggest, why a store can't be written, and
-where an export may go.
+An event is `(event_id, at, kind, notebook, item, outcome, message)`, progress_store.COLUMNS;
+`message` is the wrong-answer message the learner saw ("" when correct). The store copies an
+earlier version's progress.json in once, when it first starts beside one, and leaves that file
+as it was; what has the wrong structure is skipped.
+Also the store's plain helpers: answers folded into the `progress()` table, a writable place to
+suggest, why a store can't be written, and where an export may go.
 """
 
 from __future__ import annotations
@@ -16,15 +17,19 @@ import uuid
 from datetime import datetime, timezone
 from pathlib import Path
 
+import pandas as pd
+
+from rnn_lesson.course.lessons import LESSONS
+
 
 def now() -> str:
     """The time now, in UTC, to the second (ISO 8601)."""
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
-def event(kind: str, notebook: str, item: str, outcome: str, at: str | None = None) -> tuple:
+def event(kind: str, notebook: str, item: str, outcome: str, message: str = "", at: str | None = None) -> tuple:
     """One answer as a row of the store, with a random id so that a copy of it is never counted twice."""
-    return (uuid.uuid4().hex, at or now(), kind, notebook, item, outcome)
+    return (uuid.uuid4().hex, at or now(), kind, notebook, item, outcome, message)
 
 
 def legacy_events(old: Path) -> list[tuple]:
@@ -41,12 +46,50 @@ def legacy_events(old: Path) -> list[tuple]:
             answers = entry.get(key) if isinstance(entry, dict) else None
             for item, solved in (answers.items() if isinstance(answers, dict) else []):
                 if isinstance(solved, bool):
-                    events.append(event(kind, str(notebook), str(item), "correct" if solved else "incorrect", at))
+                    events.append(event(kind, str(notebook), str(item), "correct" if solved else "incorrect", at=at))
     cards = state.get("cards") if isinstance(state, dict) else None
     for card, seen in (cards.items() if isinstance(cards, dict) else []):
         if seen in ("got it", "not yet"):
-            events.append(event("card", "", str(card), seen, now()))
+            events.append(event("card", "", str(card), seen))
     return events
+
+
+def fold(events: list[tuple]) -> dict:
+    """Events folded: {"notebooks": {nb: {"quiz": {id: bool}, "exercises": {id: bool}, "last_visit"}},
+    "cards": {id: "got it" | "not yet"}}. A question or exercise once right stays right; a card keeps its latest."""
+    state: dict = {"notebooks": {}, "cards": {}}
+    for _, at, kind, notebook, item, outcome, *_ in events:
+        if kind == "card":
+            state["cards"][item] = outcome
+            continue
+        entry = state["notebooks"].setdefault(notebook, {"quiz": {}, "exercises": {}})
+        answers = entry["quiz" if kind == "quiz" else "exercises"]
+        answers[item] = answers.get(item, False) or outcome == "correct"
+        entry["last_visit"] = max(entry.get("last_visit", ""), at)
+    return state
+
+
+def progress_table(state: dict) -> pd.DataFrame:
+    """The `progress()` table from folded answers: one row per lesson, "not started" where there are none."""
+    rows = []
+    for lesson in LESSONS:
+        entry = state["notebooks"].get(lesson.notebook, {})
+        quiz, exercises = entry.get("quiz", {}), entry.get("exercises", {})
+        rows.append({"lesson": lesson.notebook,
+                     "quiz": f"{sum(quiz.values())} right of {len(quiz)} answered" if quiz else "not started",
+                     "exercises": f"{sum(exercises.values())} solved of {len(exercises)} tried"
+                     if exercises else "not started",
+                     "last visit": entry.get("last_visit", "")[:16].replace("T", " ") or "not yet"})
+    return pd.DataFrame(rows, columns=["lesson", "quiz", "exercises", "last visit"])
+
+
+def write_export(export: Path, table: pd.DataFrame, state: dict, events: list[dict]) -> None:
+    """A `.csv` export is the table; a `.json` export is the folded state and every event, with its message."""
+    if export.suffix == ".csv":
+        table.to_csv(export, index=False)
+    else:
+        export.write_text(json.dumps({"format": "rnn-lesson progress", **state, "events": events}, indent=1),
+                          encoding="utf-8")
 
 
 def writable_place() -> Path:

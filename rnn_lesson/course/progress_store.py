@@ -7,8 +7,12 @@ Why SQLite (Python's own `sqlite3`): each answer is one row added inside a trans
 two kernels saving at once wait their turn instead of overwriting each other's file, and a
 crash or a full disk mid-write leaves the rows before it intact. The database runs in WAL
 mode where the file system allows it, and its schema has a version (`PRAGMA user_version`).
+Each wrong answer's message is kept in a table of its own (`messages`), added once to a store an
+earlier version made: the `events` table is never altered, so a kernel still running that
+version keeps using the store. `listeners` are told of each new answer (the room client is one).
 
-The file lives in your user data folder (never in the course folder, never sent anywhere);
+The file lives in your user data folder (never in the course folder, never sent anywhere unless
+you join a workshop's room: rnn_lesson.course.room.client);
 set RNN_LESSON_PROGRESS to a file path to keep it elsewhere (the tests do). Nothing here stops
 a lesson or destroys answers: a store that can't be read is left alone (answers wait in memory
 and are saved once it can be), and a file that isn't a store is renamed aside, never deleted.
@@ -16,7 +20,6 @@ and are saved once it can be), and a file that isn't a store is renamed aside, n
 
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
 import time
@@ -24,12 +27,13 @@ import uuid
 import warnings
 from datetime import datetime
 from pathlib import Path
+from typing import Callable
 
 import pandas as pd
 from platformdirs import user_data_dir
 
-from rnn_lesson.course.lessons import LESSONS
-from rnn_lesson.course.progress_events import check_export_path, event, legacy_events, why_not, writable_place
+from rnn_lesson.course.progress_events import (check_export_path, event, fold, legacy_events, progress_table,
+                                                why_not, writable_place, write_export)
 
 ENV_VAR = "RNN_LESSON_PROGRESS"
 SCHEMA_VERSION = 1
@@ -44,8 +48,12 @@ CREATE TABLE events (
     outcome TEXT NOT NULL CHECK (outcome IN ('correct', 'incorrect', 'got it', 'not yet'))
 );
 """
-COLUMNS = ["event_id", "at", "kind", "notebook", "item", "outcome"]
-_warned = False
+# the wrong-answer message shown with each event (by its id in `events`), in a table of its own: see above
+MESSAGES = "CREATE TABLE IF NOT EXISTS messages (event_id TEXT PRIMARY KEY, message TEXT NOT NULL DEFAULT '')"
+COLUMNS = ["event_id", "at", "kind", "notebook", "item", "outcome", "message"]  # an event, as read and exported
+SAVED = COLUMNS[:-1]  # the columns of the `events` table, the same since the first version
+listeners: list[Callable[[dict], None]] = []  # each called with every new event, a dict of COLUMNS
+_warned = _listener_warned = False
 BUSY_SECONDS = 30  # how long a save waits for other kernels before the answers wait in memory instead
 _pending: list[tuple] = []  # events not saved yet (the store could not be written): retried on the next save
 
@@ -87,18 +95,20 @@ def open_store(path: Path, create: bool) -> sqlite3.Connection | None:
     try:
         connection.execute("PRAGMA journal_mode=WAL")  # falls back by itself where WAL is not possible
         if create:
-            connection.execute("BEGIN IMMEDIATE")  # one kernel at a time makes the table
+            connection.execute("BEGIN IMMEDIATE")  # one kernel at a time makes the tables
             if connection.execute("PRAGMA user_version").fetchone()[0] == 0 and not has_tables(connection):
                 connection.execute(SCHEMA)
                 connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            if is_a_store(connection):  # an earlier version's store gains the messages table, once; others are left
+                connection.execute(MESSAGES)
             connection.execute("COMMIT")
         version = connection.execute("PRAGMA user_version").fetchone()[0]
         if version == 0 and not has_tables(connection):  # empty: another kernel is making it this moment
             connection.close()
             return None
-        columns = [row[1] for row in connection.execute("PRAGMA table_info(events)")][1:]
-        if version != SCHEMA_VERSION or columns != COLUMNS:
-            raise NotAStore(f"schema version {version} with columns {columns}")
+        if not is_a_store(connection):
+            raise NotAStore(f"schema version {version} with columns {columns_of(connection, 'events')} "
+                            f"and messages {columns_of(connection, 'messages')}")
         return connection
     except sqlite3.OperationalError:
         connection.close()
@@ -110,6 +120,18 @@ def open_store(path: Path, create: bool) -> sqlite3.Connection | None:
 
 def has_tables(connection: sqlite3.Connection) -> bool:
     return connection.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0] > 0
+
+
+def columns_of(connection: sqlite3.Connection, table: str) -> list[str]:
+    """The column names of `table` ([] if there is no such table)."""
+    return [row[1] for row in connection.execute(f"PRAGMA table_info({table})")]
+
+
+def is_a_store(connection: sqlite3.Connection) -> bool:
+    """This version's schema, or the first version's (no messages table yet)."""
+    version = connection.execute("PRAGMA user_version").fetchone()[0]
+    return (version == SCHEMA_VERSION and columns_of(connection, "events")[1:] == SAVED
+            and columns_of(connection, "messages") in ([], ["event_id", "message"]))
 
 
 def set_aside(path: Path, reason: str) -> None:
@@ -166,19 +188,38 @@ def save_events_once(path: Path, events: list[tuple]) -> None:
     try:
         with connection:
             connection.execute("BEGIN IMMEDIATE")
-            connection.executemany(f"INSERT OR IGNORE INTO events ({', '.join(COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?)",
-                                   events)
+            connection.executemany(f"INSERT OR IGNORE INTO events ({', '.join(SAVED)}) VALUES (?, ?, ?, ?, ?, ?)",
+                                   [e[:6] for e in events])
+            connection.executemany("INSERT OR IGNORE INTO messages (event_id, message) VALUES (?, ?)",
+                                   [(e[0], e[6]) for e in events if e[6]])
     finally:
         connection.close()
 
 
-def record(kind: str, notebook: str, item: str, outcome: str) -> None:
-    """Save one event, with any that are still waiting; on failure keep them all waiting and warn once."""
+def record(kind: str, notebook: str, item: str, outcome: str, message: str = "") -> None:
+    """Save one event (`message`: the wrong-answer message shown, "" when correct), with any still waiting,
+    then tell the `listeners`. On failure keep the events waiting and warn once; a listener's error is no
+    learner's problem: it is warned about once, never raised."""
+    global _listener_warned
+    new = event(kind, notebook, item, outcome, message)
+    save(new)
+    for listener in list(listeners):
+        try:
+            listener(dict(zip(COLUMNS, new)))
+        except Exception as error:  # a room that fails must never stop a lesson
+            if not _listener_warned:
+                warnings.warn(f"Your answer is kept, but {getattr(listener, '__name__', listener)} failed "
+                              f"({type(error).__name__}: {error}); the lesson carries on.", stacklevel=3)
+            _listener_warned = True
+
+
+def save(new: tuple) -> None:
+    """Save `new` and the events still waiting; keep them waiting (warning once) if the store can't be written."""
     path = progress_path()
     earlier = path.with_name("progress.json")  # where an earlier version of the course kept answers
     if not path.exists() and earlier.exists() and earlier != path:
         _pending.extend(legacy_events(earlier))
-    _pending.append(event(kind, notebook, item, outcome))
+    _pending.append(new)
     try:
         save_events(path, list(_pending))
     except NotAStore as error:
@@ -210,8 +251,11 @@ def read_events() -> list[tuple]:
         connection = None
     saved = []
     if connection is not None:
-        with connection:
-            saved = connection.execute(f"SELECT {', '.join(COLUMNS)} FROM events ORDER BY id").fetchall()
+        with connection:  # events saved before messages were kept (or by an earlier version) read message ''
+            joined = "LEFT JOIN messages USING (event_id)" if columns_of(connection, "messages") else ""
+            message = "coalesce(message, '')" if joined else "''"
+            saved = connection.execute(f"SELECT {', '.join(SAVED)}, {message} FROM events {joined} "
+                                       "ORDER BY id").fetchall()
         connection.close()
     known = {row[0] for row in saved}
     return saved + [e for e in _pending if e[0] not in known]
@@ -220,26 +264,17 @@ def read_events() -> list[tuple]:
 def load_progress() -> dict:
     """Every answer, folded: {"notebooks": {nb: {"quiz": {id: bool}, "exercises": {id: bool}, "last_visit"}},
     "cards": {id: "got it" | "not yet"}}. A question or exercise once right stays right; a card keeps its latest."""
-    state: dict = {"version": SCHEMA_VERSION, "notebooks": {}, "cards": {}}
-    for _, at, kind, notebook, item, outcome in read_events():
-        if kind == "card":
-            state["cards"][item] = outcome
-            continue
-        entry = state["notebooks"].setdefault(notebook, {"quiz": {}, "exercises": {}})
-        answers = entry["quiz" if kind == "quiz" else "exercises"]
-        answers[item] = answers.get(item, False) or outcome == "correct"
-        entry["last_visit"] = max(entry.get("last_visit", ""), at)
-    return state
+    return {"version": SCHEMA_VERSION, **fold(read_events())}
 
 
-def record_quiz_answer(notebook: str, question_id: str, correct: bool) -> None:
-    """Remember a quiz answer; a question once answered correctly stays correct."""
-    record("quiz", notebook, question_id, "correct" if correct else "incorrect")
+def record_quiz_answer(notebook: str, question_id: str, correct: bool, message: str = "") -> None:
+    """Remember a quiz answer and the message shown if it was wrong; once answered correctly stays correct."""
+    record("quiz", notebook, question_id, "correct" if correct else "incorrect", "" if correct else message)
 
 
-def record_exercise(notebook: str, exercise_id: str, solved: bool) -> None:
-    """Remember an exercise check; once solved stays solved."""
-    record("exercise", notebook, exercise_id, "correct" if solved else "incorrect")
+def record_exercise(notebook: str, exercise_id: str, solved: bool, message: str = "") -> None:
+    """Remember an exercise check and the message shown if it failed; once solved stays solved."""
+    record("exercise", notebook, exercise_id, "correct" if solved else "incorrect", "" if solved else message)
 
 
 def record_card(card_id: str, got_it: bool) -> None:
@@ -258,20 +293,7 @@ def progress(export: str | Path | None = None) -> pd.DataFrame:
     if export is not None:
         export = check_export_path(export)
     state = load_progress()
-    rows = []
-    for lesson in LESSONS:
-        entry = state["notebooks"].get(lesson.notebook, {})
-        quiz, exercises = entry.get("quiz", {}), entry.get("exercises", {})
-        rows.append({"lesson": lesson.notebook,
-                     "quiz": f"{sum(quiz.values())} right of {len(quiz)} answered" if quiz else "not started",
-                     "exercises": f"{sum(exercises.values())} solved of {len(exercises)} tried"
-                     if exercises else "not started",
-                     "last visit": entry.get("last_visit", "")[:16].replace("T", " ") or "not yet"})
-    table = pd.DataFrame(rows, columns=["lesson", "quiz", "exercises", "last visit"])
-    if export is not None and export.suffix == ".csv":
-        table.to_csv(export, index=False)
-    elif export is not None:
-        events = [dict(zip(COLUMNS, row)) for row in read_events()]
-        export.write_text(json.dumps({"format": "rnn-lesson progress", **state, "events": events}, indent=1),
-                          encoding="utf-8")
+    table = progress_table(state)
+    if export is not None:
+        write_export(export, table, state, [dict(zip(COLUMNS, row)) for row in read_events()])
     return table

@@ -122,7 +122,7 @@ class Exercise:
         """Grade an answer, record it in your progress, and return the result to show."""
         result = self.grade(answer)
         if result.status != NOT_ATTEMPTED:
-            progress_store.record_exercise(self.notebook, self.id, bool(result))
+            progress_store.record_exercise(self.notebook, self.id, bool(result), result.message)
         return result
 
     def answer_of(self, code: str) -> object:

@@ -139,7 +139,7 @@ class ShapeDrill:
             return result
         if result.status != CORRECT:
             self.streak, self.first_try = 0, False
-            progress_store.record_exercise("02_the_rnn_layer", "shape_drill", False)
+            progress_store.record_exercise("02_the_rnn_layer", "shape_drill", False, result.message)
             return result
         if not self.first_try:
             return correct("these are the shapes, but only a configuration's first check, with no answer shown, "

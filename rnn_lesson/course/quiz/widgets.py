@@ -68,7 +68,7 @@ class QuestionView(widgets.VBox):
         self.result = grade(self.question, self.input.answer())
         self.feedback.value = result_html(self.result)
         if self.result.status != NOT_ATTEMPTED and self.on_checked:
-            self.on_checked(self.question, bool(self.result))
+            self.on_checked(self.question, self.result)
         return self.result
 
     def reveal(self) -> None:
@@ -91,10 +91,11 @@ class QuizWidget(widgets.VBox):
     def score_text(self) -> str:
         return f"Score: {sum(self.correct.values())} of {len(self.questions)} correct ({len(self.correct)} answered)"
 
-    def checked(self, question: Question, correct: bool) -> None:
+    def checked(self, question: Question, result: Result) -> None:
+        correct = bool(result)
         self.correct[question.id] = self.correct.get(question.id, False) or correct
         self.score.value = self.score_text()
-        progress_store.record_quiz_answer(question.notebook, question.id, correct)
+        progress_store.record_quiz_answer(question.notebook, question.id, correct, result.message)
         if self.breakdown_banks is not None:
             table = objective_breakdown(self.breakdown_banks, self.questions, self.correct)
             left = len(self.questions) - len(self.correct)
