@@ -6,6 +6,7 @@
     python -m rnn_lesson backups            list the copies reset kept
     python -m rnn_lesson answer-key         print the quiz answers and exercise solutions (Markdown)
     python -m rnn_lesson make-data          regenerate data/sequences.npz from its seed
+    python -m rnn_lesson room               serve the room view for a workshop (room --help; room merge FILES)
 """
 
 from __future__ import annotations
@@ -33,7 +34,13 @@ def main(argv: list[str] | None = None) -> int:
     make = commands.add_parser("make-data", help="regenerate data/sequences.npz from its seed")
     make.add_argument("--path", help="where to write the .npz file (default: the course data file)")
     make.add_argument("--overwrite", action="store_true", help="replace an existing file that is not a course data file")
-    args = parser.parse_args(argv)
+    commands.add_parser("room", add_help=False, help="serve the room view for a workshop, or merge progress exports")
+    args, rest = parser.parse_known_args(argv)
+    if args.command == "room":
+        from rnn_lesson.course.room.server import main as room
+        return room(rest)
+    if rest:
+        parser.error(f"unrecognized arguments: {' '.join(rest)}")
 
     if args.command == "check":
         from rnn_lesson.course.workshop.preflight import main as check

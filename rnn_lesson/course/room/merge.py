@@ -1,0 +1,144 @@
+"""`python -m rnn_lesson room merge exports/*.json`: the room view from learners' progress exports,
+for rooms with no shared network.
+
+Each learner writes `progress(export="ana.json")` and hands the file in; the file's name (without
+.json) is their pseudonym. The events are checked as the room's server checks them, each stored
+once (an export handed in twice counts once), and summarised as the live room is: the elapsed time
+runs from the first event to the last. Prints a readable summary; --json, --csv and --out (a
+stand-alone copy of the dashboard page, if installed) write the same view to files.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import re
+from datetime import datetime
+from pathlib import Path
+
+from rnn_lesson.course.room import summary
+from rnn_lesson.course.room.events import MAX_NAME, validate_event
+from rnn_lesson.course.workshop.schedule import SCHEDULES
+
+FORMAT = "rnn-lesson progress"
+HERE = Path(__file__).parent
+
+
+class NotAnExport(ValueError):
+    """The file is not a progress export (another file, another format, or unreadable)."""
+
+
+def read_export(path: Path) -> tuple[dict, list[dict], int]:
+    """(the learner, their valid events as store rows, how many events were not valid) from one export."""
+    problem = f"{path} is not a progress export: expected the .json file that progress(export='name.json') writes"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as error:
+        raise NotAnExport(f"{problem}; it could not be read as JSON ({error})") from None
+    if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("events"), list):
+        raise NotAnExport(f'{problem}, with "format": "{FORMAT}" and a list of events; ask the learner for that file')
+    name = path.stem[:MAX_NAME]
+    learner_id = hashlib.sha256(name.encode()).hexdigest()[:32]
+    events, invalid = [], 0
+    for index, raw in enumerate(data["events"]):
+        try:
+            event = validate_event(raw, f"{path.name}: events[{index}]")
+        except ValueError:
+            invalid += 1
+            continue
+        events.append({"learner_id": learner_id, "received": event.at, **vars(event)})
+    times = [e["at"] for e in events] or [""]
+    return {"id": learner_id, "name": name, "first_seen": min(times), "last_seen": max(times)}, events, invalid
+
+
+def merge(paths: list[Path], schedule: str) -> tuple[list[dict], list[dict], dict, str]:
+    """The events (each once), the learners, the summary and a line saying what was merged."""
+    learners, events, seen, duplicates, invalid = {}, [], set(), 0, 0
+    for path in paths:
+        learner, mine, bad = read_export(path)
+        learners.setdefault(learner["id"], learner)
+        invalid += bad
+        for event in mine:
+            if event["event_id"] in seen:
+                duplicates += 1
+            else:
+                seen.add(event["event_id"])
+                events.append(event)
+    events.sort(key=lambda e: e["at"])  # stable: events of the same second keep the export's order
+    times = [datetime.fromisoformat(e["at"]) for e in events] or [datetime.now().astimezone()]
+    numbers = summary.summarise(events, list(learners.values()), max(times), min(times), schedule)
+    line = (f"Merged {len(paths)} exports: {len(learners)} learners, {len(events)} events"
+            f"{f', {duplicates} already counted' if duplicates else ''}"
+            f"{f', {invalid} not valid and left out' if invalid else ''}"
+            f"; {min(times):%Y-%m-%d %H:%M} to {max(times):%H:%M} UTC.")
+    return events, list(learners.values()), numbers, line
+
+
+def describe(numbers: dict) -> str:
+    """The summary as text for a terminal: items, wrong answers, who was stuck, pace."""
+    lines = []
+    for lesson in numbers["lessons"]:
+        if any(item["solved"] or item["tried"] for item in lesson["items"]):
+            lines.append(f"{lesson['number']} {lesson['title']}")
+            lines += [f"   {item['item']:<24} solved {item['solved']:>3}   tried {item['tried']:>3}   "
+                      f"not started {item['not_started']:>3}" for item in lesson["items"]]
+    lines.append("Most common wrong answers:" if numbers["misconceptions"] else "No wrong answers recorded.")
+    lines += [f"   {m['learners']} learners ({m['count']} times), {m['notebook'][:2]} {m['item']}: {m['message']}"
+              for m in numbers["misconceptions"]]
+    lines.append("Stuck at the last event:" if numbers["stuck"] else "Nobody stuck at the last event.")
+    lines += [f"   {s['learner']}: {s['notebook'][:2]} {s['item']}, {s['minutes']:g} min, wrong {s['tries']}x"
+              for s in numbers["stuck"]]
+    pace = numbers["pace"]
+    if pace["room"]:
+        behind = pace["behind_minutes"]
+        where = f"{behind:g} min behind" if behind > 0 else f"{-behind:g} min ahead" if behind < 0 else "on time"
+        lines.append(f"Pace ({numbers['room']['schedule']} schedule): after {pace['elapsed_minutes']:g} min the room's "
+                     f"median lesson was {pace['room']['number']}, the schedule's {pace['expected']['number']}: "
+                     f"{where}.")
+    return "\n".join(lines)
+
+
+def standalone_page(numbers: dict) -> str:
+    """The dashboard page with its style sheet, the summary (as JSON in <script id="room-data">) and its script
+    inside: one file that opens anywhere, without the room's server."""
+    page = (HERE / "dashboard.html").read_text(encoding="utf-8")
+    style, script = ((HERE / name).read_text(encoding="utf-8") for name in ("dashboard.css", "dashboard.js"))
+    page = re.sub(r'<link[^>]*href="/?dashboard\.css"[^>]*>', lambda _: f"<style>{style}</style>", page)
+    page = re.sub(r'<script[^>]*src="/?dashboard\.js"[^>]*>\s*</script>\n?', "", page)
+    data = json.dumps(numbers, ensure_ascii=False).replace("<", "\\u003c")
+    inline = script.replace("</script", "<\\/script")
+    return page.replace("</body>", f'<script type="application/json" id="room-data">{data}</script>\n'
+                                   f"<script>{inline}</script>\n</body>", 1)
+
+
+def main(argv: list[str]) -> int:
+    """`python -m rnn_lesson room merge FILES [--schedule S] [--json F] [--csv F] [--out F.html]`."""
+    parser = argparse.ArgumentParser(prog="python -m rnn_lesson room merge", description=__doc__.split("\n\n")[0])
+    parser.add_argument("files", nargs="+", type=Path, help="learners' progress exports (.json)")
+    parser.add_argument("--schedule", choices=tuple(SCHEDULES), default="workshop")
+    parser.add_argument("--json", type=Path, help="write the summary and every event as JSON")
+    parser.add_argument("--csv", type=Path, help="write every event as CSV")
+    parser.add_argument("--out", type=Path, help="write the dashboard page with the summary inside (.html)")
+    args = parser.parse_args(argv)
+    outputs = [path for path in (args.json, args.csv, args.out) if path is not None]
+    clash = [path for path in outputs if path.resolve() in {p.resolve() for p in args.files}]
+    if clash:
+        print(f"not merged: {clash[0]} is one of the exports to read; write the result to another file")
+        return 1
+    if args.out is not None and not (HERE / "dashboard.html").exists():
+        print("not merged: --out needs the dashboard page, which is not installed; use --json or --csv")
+        return 1
+    try:
+        events, learners, numbers, line = merge(args.files, args.schedule)
+    except NotAnExport as error:
+        print(f"not merged: {error}")
+        return 1
+    print(line, describe(numbers), sep="\n")
+    for path, text in ((args.json, lambda: summary.to_json(events, learners, numbers)),
+                       (args.csv, lambda: summary.to_csv(events, learners)),
+                       (args.out, lambda: standalone_page(numbers))):
+        if path is not None:
+            path.write_text(text(), encoding="utf-8")
+            print(f"wrote {path}")
+    return 0
