@@ -1,0 +1,343 @@
+"""The learner's side of the room: opt-in, sent in the background, never in the lesson's way, never counted twice.
+
+Every test runs the room's real Tornado app (room/server.py's make_app) on 127.0.0.1 in a thread of
+its own, and stops it and the client's thread in a `finally`, within a few seconds.
+"""
+
+import asyncio
+import os
+import socket
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+
+import pytest
+import tornado.httpserver
+import tornado.netutil
+import tornado.web
+
+from rnn_lesson.course import progress_store
+from rnn_lesson.course.room import client, store
+from rnn_lesson.course.room.server import make_app
+
+CODE, TOKEN = "right-code-42", "dashboard-token-0123456789"
+WRONG = ("incorrect", "expected (1000, 10, 5), got (10, 1000, 5): the batch and time axes are swapped")
+
+
+class Loop:
+    """An event loop in a thread of its own, serving the room (and, where a test needs it, a lossy relay)."""
+
+    def __init__(self):
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, name="test-room-server", daemon=True)
+        self.thread.start()
+        self.servers, self.relayed = [], {"connections": 0, "replies lost": 0}
+
+    def run(self, coroutine):
+        return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(timeout=5)
+
+    def room(self, db, port=0, app=None):
+        """Start the room's app (or `app`) on 127.0.0.1 (`port` 0: a free one); its port."""
+        async def start():
+            server = tornado.httpserver.HTTPServer(app or make_app(db, code=CODE, token=TOKEN))
+            sockets = tornado.netutil.bind_sockets(port, "127.0.0.1")
+            server.add_sockets(sockets)
+            self.servers.append(server)
+            return sockets[0].getsockname()[1]
+        return self.run(start())
+
+    def relay(self, port, lose):
+        """A relay to the room on `port` that loses the room's first `lose` replies: the room has stored the
+        batch, and the learner's kernel never hears so. Returns the relay's port."""
+        async def connection(reader, writer):
+            self.relayed["connections"] += 1
+            lose_this = self.relayed["replies lost"] < lose
+            room_reader, room_writer = await asyncio.open_connection("127.0.0.1", port)
+
+            async def pipe(source, target, reply):
+                try:
+                    while data := await source.read(65536):
+                        if reply and lose_this:
+                            self.relayed["replies lost"] += 1
+                            break
+                        target.write(data)
+                        await target.drain()
+                finally:
+                    target.close()
+            await asyncio.gather(pipe(reader, room_writer, False), pipe(room_reader, writer, True))
+
+        async def start():
+            server = await asyncio.start_server(connection, "127.0.0.1", 0)
+            self.servers.append(server)
+            return server.sockets[0].getsockname()[1]
+        return self.run(start())
+
+    def close(self):
+        async def stop():
+            for server in self.servers:
+                if isinstance(server, tornado.httpserver.HTTPServer):
+                    server.stop()
+                    await server.close_all_connections()
+                else:
+                    server.close()
+        self.run(stop())
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(timeout=5)
+        assert not self.thread.is_alive()
+
+
+@pytest.fixture
+def learner(tmp_path, monkeypatch):
+    """A learner's kernel with its own progress folder, quick retries, and no room joined when the test ends."""
+    monkeypatch.setenv(progress_store.ENV_VAR, str(tmp_path / "progress" / "progress.sqlite3"))
+    monkeypatch.delenv(client.ENV_VAR, raising=False)
+    monkeypatch.setattr(progress_store, "_pending", [])
+    monkeypatch.setattr(progress_store, "listeners", [])
+    monkeypatch.setattr(client, "FIRST_PAUSE", 0.05)
+    monkeypatch.setattr(client, "LONGEST_PAUSE", 0.2)
+    monkeypatch.setattr(client, "TIMEOUT", 1.0)
+    try:
+        yield tmp_path
+    finally:
+        client.leave_room(quiet=True)
+        wait_for(lambda: not any(t.name == "rnn-lesson-room" for t in threading.enumerate()), 3)
+
+
+@pytest.fixture
+def loop():
+    running = Loop()
+    try:
+        yield running
+    finally:
+        running.close()
+
+
+def wait_for(condition, seconds=5.0):
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "gave up waiting"
+        time.sleep(0.02)
+
+
+def stored(db):
+    return [(e["item"], e["outcome"], e["message"]) for e in store.all_events(db)]
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_answers_arrive_with_their_messages_and_earlier_answers_count(learner, loop, capsys):
+    db = learner / "room.sqlite3"
+    port = loop.room(db)
+    progress_store.record_exercise("01_input_shaping", "ex.q1", False, WRONG[1])  # before joining
+    client.join_room(f"http://127.0.0.1:{port}", code=CODE, name="blue-heron")
+    assert "Joined the room at http://127.0.0.1:" in capsys.readouterr().out
+    progress_store.record_quiz_answer("01_input_shaping", "01-shape", False, "h_n is (layers, batch, hidden)")
+    progress_store.record_exercise("01_input_shaping", "ex.q1", True)
+    wait_for(lambda: len(store.all_events(db)) == 3 and client._room.sent == 3)
+    assert sorted(stored(db)) == sorted([("ex.q1", *WRONG), ("01-shape", "incorrect", "h_n is (layers, batch, hidden)"),
+                                         ("ex.q1", "correct", "")])
+    [who] = store.learners(db)
+    kept = (learner / "progress" / client.ID_FILE).read_text().strip()
+    assert who["name"] == "blue-heron" and who["id"] == kept and len(kept) == 32
+    client.leave_room()
+    assert "3 answers sent, 0 not sent" in capsys.readouterr().out
+    progress_store.record_exercise("01_input_shaping", "ex.q2", True)  # after leaving: not sent
+    client.join_room(f"http://127.0.0.1:{port}#code={CODE}&name=blue-heron")  # a restarted kernel, the join line pasted
+    wait_for(lambda: len(store.all_events(db)) == 4)
+    assert [w["id"] for w in store.learners(db)] == [kept]  # the same learner, every answer counted once
+
+
+def test_joining_before_any_answer_counts_the_learner_as_not_started(learner, loop, capsys):
+    db = learner / "room.sqlite3"
+    client.join_room(f"http://127.0.0.1:{loop.room(db)}", code=CODE, name="late-starter")
+    assert "Joined the room" in capsys.readouterr().out
+    wait_for(lambda: store.learners(db))
+    assert [w["name"] for w in store.learners(db)] == ["late-starter"] and store.all_events(db) == []
+
+
+def test_a_room_that_cannot_be_reached_gives_one_note_and_gets_the_answers_when_it_starts(learner, loop, capsys):
+    port, db = free_port(), learner / "room.sqlite3"
+    client.join_room(f"http://127.0.0.1:{port}", code=CODE, name="otter")
+    started = time.perf_counter()
+    for number in range(5):  # the lesson carries on
+        progress_store.record_exercise("02_the_rnn_layer", f"ex.q{number}", False, f"wrong {number}")
+    assert time.perf_counter() - started < 2
+    time.sleep(0.5)  # several tries, each refused
+    out = capsys.readouterr().out
+    assert out.count("Room not reachable") == 1 and "your work is saved and will be sent when it is" in out
+    assert "Joined" not in out and len(out.splitlines()) == 1
+    loop.room(db, port)
+    wait_for(lambda: len(store.all_events(db)) == 5)
+    assert sorted(stored(db)) == [(f"ex.q{n}", "incorrect", f"wrong {n}") for n in range(5)]
+    assert capsys.readouterr().out == ""
+
+
+def test_a_lost_reply_is_sent_again_and_counted_once(learner, loop, capsys):
+    db = learner / "room.sqlite3"
+    relay = loop.relay(loop.room(db), lose=2)
+    progress_store.record_quiz_answer("03_training", "03-loss", False, "softmax before the loss")
+    client.join_room(f"http://127.0.0.1:{relay}", code=CODE, name="otter")
+    wait_for(lambda: loop.relayed["replies lost"] >= 1)
+    assert len(store.all_events(db)) == 1  # the room stored it; the kernel never heard so
+    wait_for(lambda: client._room.sent == 1)
+    assert loop.relayed == {"connections": 3, "replies lost": 2}  # sent three times: two replies lost
+    progress_store.record_quiz_answer("03_training", "03-loss", True)
+    wait_for(lambda: client._room.sent == 2)
+    assert stored(db) == [("03-loss", "incorrect", "softmax before the loss"), ("03-loss", "correct", "")]
+    assert capsys.readouterr().out.count("Room not reachable") == 1
+
+
+def test_a_wrong_join_code_gives_one_note_naming_it_and_sends_nothing_more(learner, loop, capsys):
+    db = learner / "room.sqlite3"
+    port = loop.room(db)
+    progress_store.record_exercise("01_input_shaping", "ex.q1", False, "wrong")
+    client.join_room(f"http://127.0.0.1:{port}", code="wrong-code-41", name="otter")
+    progress_store.record_exercise("01_input_shaping", "ex.q1", True)
+    out = capsys.readouterr().out
+    assert out.count("did not accept the join code 'wrong-code-41'") == 1 and "Joined" not in out
+    assert "check the code with your instructor" in out.lower() and "your work is saved here" in out
+    assert store.all_events(db) == [] and client._room is None
+    assert client.send_to_room not in progress_store.listeners
+    wait_for(lambda: not any(t.name == "rnn-lesson-room" for t in threading.enumerate()), 3)  # its thread ended
+
+
+def test_nothing_leaves_the_machine_without_joining(learner, monkeypatch):
+    opened = []
+    monkeypatch.setattr(socket.socket, "connect", lambda self, address: opened.append(address))
+    monkeypatch.setattr(socket.socket, "connect_ex", lambda self, address: opened.append(address))
+    progress_store.record_exercise("01_input_shaping", "ex.q1", False, "wrong")
+    progress_store.record_quiz_answer("01_input_shaping", "01-shape", True)
+    progress_store.record_card("card-1", True)
+    time.sleep(0.2)
+    assert opened == [] and progress_store.listeners == []
+    assert not any(t.name == "rnn-lesson-room" for t in threading.enumerate())
+
+
+def test_rnn_lesson_room_joins_on_the_first_recorded_answer(learner, loop, monkeypatch, capsys):
+    db = learner / "room.sqlite3"
+    port = loop.room(db)
+    monkeypatch.setenv(client.ENV_VAR, f"http://127.0.0.1:{port}#code={CODE}&name=blue heron")
+    progress_store.listeners.append(client.join_from_environment)  # what importing the client does when it is set
+    progress_store.record_exercise("04_prediction", "ex.q1", False, "model.eval() was not called")
+    wait_for(lambda: len(store.all_events(db)) == 1)
+    assert store.learners(db)[0]["name"] == "blue heron"
+    assert progress_store.listeners == [client.send_to_room]  # joined once, no longer waiting to join
+    monkeypatch.setenv(client.ENV_VAR, "192.168.1.20:8765")
+    client.leave_room(quiet=True)
+    progress_store.listeners.append(client.join_from_environment)
+    progress_store.record_exercise("04_prediction", "ex.q1", True)  # a value that can't be used: one note, no error
+    assert "RNN_LESSON_ROOM is set to '192.168.1.20:8765', which can't be used" in capsys.readouterr().out
+
+
+def test_on_a_hub_the_kernels_token_stands_for_the_code_and_is_never_printed(learner, loop, monkeypatch, capsys):
+    secret = "hub-token-of-this-kernel-0123"
+    monkeypatch.setenv("JUPYTERHUB_API_TOKEN", secret)
+    monkeypatch.setenv("JUPYTERHUB_USER", "learner-7")
+    refusing = loop.room(learner / "refusing.sqlite3")  # its code is CODE: the hub token is refused
+    monkeypatch.setenv(client.ENV_VAR, f"http://127.0.0.1:{refusing}")
+    progress_store.listeners.append(client.join_from_environment)
+    progress_store.record_exercise("01_input_shaping", "ex.q1", False, "wrong")
+    wait_for(lambda: client._room is None)  # refused: it stopped
+    out = capsys.readouterr().out
+    assert "as 'learner-7' (RNN_LESSON_ROOM is set)" in out
+    assert "did not accept this JupyterHub's sign-in" in out and secret not in out
+
+    async def hub_room():  # a room that takes the hub's token, as a hub-managed room does
+        server = tornado.httpserver.HTTPServer(make_app(learner / "hub.sqlite3", code=secret, token=TOKEN))
+        sockets = tornado.netutil.bind_sockets(0, "127.0.0.1")
+        server.add_sockets(sockets)
+        loop.servers.append(server)
+        return sockets[0].getsockname()[1]
+    monkeypatch.setenv(client.ENV_VAR, f"http://127.0.0.1:{loop.run(hub_room())}")
+    progress_store.listeners.append(client.join_from_environment)
+    progress_store.record_exercise("01_input_shaping", "ex.q1", True)
+    wait_for(lambda: len(store.all_events(learner / "hub.sqlite3")) == 2)
+    assert store.learners(learner / "hub.sqlite3")[0]["name"] == "learner-7"
+
+
+def test_an_answer_the_room_refuses_is_left_out_and_the_others_arrive(learner, loop, monkeypatch, capsys):
+    """A room of another version may refuse what this one sends (here: a lesson it does not know)."""
+    db = learner / "room.sqlite3"
+    monkeypatch.setattr(client, "for_the_room", dict)  # send every event as it is, unchecked
+    for notebook in ("01_input_shaping", "02_the_rnn_layer", "99_not_a_lesson", "03_training"):
+        progress_store.record_exercise(notebook, "ex.q1", False, f"wrong in {notebook}")
+    client.join_room(f"http://127.0.0.1:{loop.room(db)}", code=CODE, name="otter")
+    wait_for(lambda: len(store.all_events(db)) == 3 and not client._room.waiting)
+    arrived = sorted(e["notebook"] for e in store.all_events(db))
+    assert arrived == ["01_input_shaping", "02_the_rnn_layer", "03_training"]
+    out = capsys.readouterr().out
+    assert out.count("The room refused one of your answers (400: events[0].notebook: expected one of") == 1
+    assert "it stays saved here" in out and len(progress_store.read_events()) == 4
+
+
+class SignIn(tornado.web.RequestHandler):
+    """What a web server in front of the room might do: send the request to a sign-in page elsewhere."""
+
+    def post(self):
+        self.redirect("http://127.0.0.1:9/login")  # port 9 (discard): nothing there may receive the join code
+
+
+class Page(tornado.web.RequestHandler):
+    """A web page where the room was expected (a wrong address): 200, but not the room's reply."""
+
+    def post(self):
+        self.finish("<html>Sign in</html>")
+
+
+def test_a_redirect_or_a_page_that_is_not_the_rooms_reply_keeps_the_answers_waiting(learner, loop, capsys):
+    port = loop.room(None, app=tornado.web.Application([(r"/api/events", SignIn), (r"/page/api/events", Page)]))
+    for url in (f"http://127.0.0.1:{port}", f"http://127.0.0.1:{port}/page"):
+        client.join_room(url, code=CODE, name="otter")
+        progress_store.record_exercise("01_input_shaping", "ex.q1", False, "wrong")
+        time.sleep(0.3)
+        assert client._room.sent == 0 and len(client._room.waiting) >= 1  # nothing counted as sent
+    out = capsys.readouterr().out
+    assert "answered 302 Found" in out and "that is not the room's reply" in out and "Joined" not in out
+
+
+LESSON_WITH_THE_VARIABLE = textwrap.dedent("""
+    import sys, time
+    from rnn_lesson.course.exercises import lesson01 as ex   # what a lesson imports; nothing about rooms
+    from rnn_lesson.course import progress_store
+    progress_store.record_exercise("01_input_shaping", "ex.q1", False, "set by the instructor's variable")
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:  # a kernel lives on after a check: give the thread time to send
+        client = sys.modules.get("rnn_lesson.course.room.client")
+        if client is None or (client._room is not None and client._room.sent):
+            break
+        time.sleep(0.05)
+    print("the room client was", "loaded" if client else "never loaded: nothing in the lesson imports it")
+""")
+
+
+def test_the_variable_alone_joins_a_lesson_kernel(learner, loop):
+    db = learner / "room.sqlite3"
+    port = loop.room(db)
+    env = dict(os.environ, RNN_LESSON_ROOM=f"http://127.0.0.1:{port}#code={CODE}&name=kernel")
+    kernel = subprocess.run([sys.executable, "-c", LESSON_WITH_THE_VARIABLE], env=env, capture_output=True,
+                            text=True, timeout=60)
+    assert stored(db) == [("ex.q1", "incorrect", "set by the instructor's variable")], kernel.stdout + kernel.stderr
+    assert "Sending your checks and quiz answers to the room" in kernel.stdout
+
+
+@pytest.mark.parametrize("url, code, name, expected", [
+    ("192.168.1.20:8765", CODE, "otter", "url: expected the room's address, starting http:// or https://"),
+    (None, CODE, "otter", "url: expected the room's address, .* got None"),
+    ("http://127.0.0.1:8765", "", "otter", "code: expected the room's join code"),
+    ("http://127.0.0.1:8765", "two words", "otter", "code: expected the room's join code"),
+    ("http://127.0.0.1:8765", CODE, "", "name: expected a nickname"),
+    ("http://127.0.0.1:8765", CODE, "x" * 41, "name: expected at most 40 characters on one line, got 41"),
+    ("http://127.0.0.1:8765", CODE, "ada.lovelace@uni.example.org", "looks like an e-mail address.*choose a nickname"),
+])
+def test_join_room_says_what_it_expected(learner, url, code, name, expected, monkeypatch):
+    monkeypatch.delenv("JUPYTERHUB_API_TOKEN", raising=False)
+    monkeypatch.delenv("JUPYTERHUB_USER", raising=False)
+    with pytest.raises(ValueError, match=expected):
+        client.join_room(url, code=code, name=name)
+    assert client._room is None and progress_store.listeners == []
