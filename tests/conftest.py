@@ -16,3 +16,19 @@ def course_copy(tmp_path):
 
     subprocess.run(["git", "clone", "-q", str(ROOT), str(tmp_path / "course")], check=True)
     return tmp_path / "course"
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    """Debian's Chromium (/usr/bin/chromium) driven by Playwright, for one test module; never `playwright install`."""
+    from test_jupyterlab import CHROMIUM, CHROMIUM_ARGS, require_browser  # a test module's names, loaded late
+
+    require_browser()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()

@@ -128,14 +128,8 @@ def require_browser() -> None:
 
 
 @pytest.fixture(scope="module")
-def browser(lab):
-    require_browser()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+def browser(lab, chromium):
+    return chromium  # after the server: JupyterLab starts first
 
 
 @pytest.fixture(scope="module")

@@ -31,7 +31,7 @@ from bs4 import BeautifulSoup
 from browser_checks import SERIOUS, by_impact, cut_off_outputs
 from rnn_lesson.course.lessons import LESSONS
 from rnn_lesson.course.paths import ROOT
-from test_jupyterlab import CHROMIUM, CHROMIUM_ARGS, require_browser
+
 
 BUILD = ROOT / "tools" / "site" / "build.py"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
@@ -223,14 +223,8 @@ def served(site):
 
 
 @pytest.fixture(scope="module")
-def browser():
-    require_browser()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+def browser(chromium):
+    return chromium
 
 
 @pytest.fixture
