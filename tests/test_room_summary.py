@@ -104,6 +104,9 @@ def test_pace_compares_the_rooms_median_lesson_with_the_schedule():
     beyond = [ev(ANA, 1, "05_beyond_rnn", "ex.q1", "correct")]  # 05 is homework: after 04 ends at 145
     assert numbers(beyond, minutes=100)["pace"]["behind_minutes"] == -45.0
     assert numbers([], minutes=20)["pace"]["room"] is None
+    # During the welcome the schedule already expects 01: a room that started it is on time, not "ahead".
+    early = [ev(ANA, 0, "01_input_shaping", "ex.q1", "correct"), ev(BEN, 0, "01_input_shaping", "01-a", "correct")]
+    assert numbers(early, minutes=1)["pace"]["behind_minutes"] == 0.0
 
 
 def test_the_course_catalogue_lists_every_lessons_exercises_and_quiz_questions():

@@ -95,8 +95,8 @@ class Room:
     def note(self, kind: str, text: str) -> None:
         """Print `text` once per kind of trouble for this room, never more."""
         if kind not in self.noted:
+            self.noted.add(kind)
             print(text, flush=True)
-        self.noted.add(kind)
 
 
 _room: Room | None = None
@@ -109,8 +109,7 @@ def join_room(url: str, code: str | None = None, name: str | None = None) -> Non
     url: the address the instructor gives, e.g. "http://192.168.1.20:8765" (its "#code=...&name=..."
     part, if you paste the whole join line, fills in `code` and `name`). code: the room's join code.
     name: a nickname of at most 40 characters, shown to the instructor; not your e-mail address.
-    The answers you gave before joining are sent too, so work done before you joined (or before a
-    kernel restart) counts. Your answers stay saved on this machine as well.
+    The answers you gave before joining (or before a kernel restart) are sent too; all stay saved here as well.
     """
     room = start(url, code, name)
     earlier = len(room.waiting)
@@ -251,7 +250,6 @@ def send_loop(room: Room) -> None:
             room.wake.wait()
             continue
         status, detail = post(room, batch)
-        room.first_reply.set()
         if status == 200:
             room.done(len(batch))
             room.sent, room.limit, pause, room.heard = room.sent + len(batch), MAX_EVENTS, FIRST_PAUSE, True
@@ -269,6 +267,8 @@ def send_loop(room: Room) -> None:
             room.note("refused", f"The room refused one of your answers ({status}: {detail}); it stays saved here.")
         else:  # not reachable, timed out, a reply lost, the room restarting: all mean "try again later"
             room.note("unreachable", f"Room not reachable ({detail}); your work is saved and will be sent when it is.")
+        room.first_reply.set()  # after any note, so join_room's own line never contradicts it
+        if status not in (200, 400, 401, 403, 413):
             room.stopped.wait(pause * random.uniform(0.5, 1.0))  # spread out a room of kernels retrying
             pause = min(2 * pause, LONGEST_PAUSE)
 

@@ -127,7 +127,7 @@ def pace(events: list[dict], now: datetime, started: datetime, schedule: str) ->
     if furthest:
         number = statistics.median_low(furthest.values())
         start, end = lesson_window(times, number)
-        behind = elapsed - end if elapsed > end else elapsed - start if elapsed < start else 0.0
+        behind = 0.0 if number == expected else elapsed - end if elapsed > end else elapsed - start if elapsed < start else 0.0
         result["room"] = {"number": number, "title": TITLES[number],
                           "learners": sum(n == number for n in furthest.values())}
         result["behind_minutes"] = round(behind, 1)
