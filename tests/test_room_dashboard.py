@@ -432,7 +432,7 @@ def test_the_real_room_server_shows_posted_events_on_the_dashboard(browser, tmp_
         page.wait_for_function("() => document.querySelector('#learners').textContent === '0'", timeout=10_000)
         assert "token" not in page.url
         assert [text(page, s) for s in ("#pace", "#room-lesson", "#misconception-list", "#stuck-list")] == [
-            "not known: no answers yet", "no lesson started yet", "No wrong answers yet.", "No one is stuck."]
+            "not known yet (no answers)", "no lesson started yet", "No wrong answers yet.", "No one is stuck."]
         learners = [uuid.uuid4().hex for _ in range(3)]
         assert post_events(url, code, learners[0], "otter", [("01_input_shaping", "ex.q1", "correct", "")]) == {
             "stored": 1, "duplicates": 0}

@@ -179,7 +179,7 @@ def test_merge_builds_the_same_view_from_exports_and_counts_a_file_given_twice_o
     assert merge.main(files + ["--json", str(tmp_path / "room.json"), "--csv", str(tmp_path / "room.csv")]) == 0
     out = capsys.readouterr().out
     assert out.startswith("Merged 3 exports: 2 learners, 8 events, 5 already counted; 2025-05-01 10:00 to 10:30 UTC.")
-    assert "ben: 01 ex.q1" in out and "1 learners (2 times), 02 ex.q1: count both biases" in out
+    assert "ben: 01 ex.q1" in out and "1 learner (2 times), 02 ex.q1: count both biases" in out
     data = json.loads((tmp_path / "room.json").read_text())
     assert counts(data["summary"], "01_input_shaping")[("exercise", "ex.q1")] == (1, 1, 0)
     assert data["summary"]["misconceptions"][0]["count"] == 2  # ben's export had no messages: none counted
@@ -230,3 +230,12 @@ def test_merge_out_writes_one_page_with_the_summary_inside(tmp_path, capsys):
     island = re.search(r'<script type="application/json" id="room-data">(.*?)</script>', html, re.S).group(1)
     assert "<" not in island  # a message can't close the script element
     assert json.loads(island)["misconceptions"][0]["message"] == hostile
+
+
+def test_quiz_items_are_numbered_as_learners_see_them_and_read_as_plain_text():
+    items = summary.course_items()["02_the_rnn_layer"]
+    quiz = [label for kind, _, label in items if kind == "quiz"]
+    assert quiz[0].startswith("Quiz question 1: ") and quiz[1].startswith("Quiz question 2: ")
+    assert not any("`" in label or "**" in label for label in quiz)
+    assert summary.plain("Shape of `output`?\n\n```python\nh_n = x\n```\n**(N, L, D*H)**") == \
+        "Shape of output? h_n = x (N, L, D*H)"

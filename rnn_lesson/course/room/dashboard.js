@@ -35,7 +35,7 @@
   }
 
   function paceText(behind) {
-    if (behind === null || behind === undefined) return "not known: no answers yet";
+    if (behind === null || behind === undefined) return "not known yet (no answers)";
     const whole = Math.round(behind);
     if (whole >= 1) return `${minutes(whole)} behind`;
     if (whole <= -1) return `${minutes(-whole)} ahead`;

@@ -84,7 +84,8 @@ def describe(numbers: dict) -> str:
             lines += [f"   {item['item']:<24} solved {item['solved']:>3}   tried {item['tried']:>3}   "
                       f"not started {item['not_started']:>3}" for item in lesson["items"]]
     lines.append("Most common wrong answers:" if numbers["misconceptions"] else "No wrong answers recorded.")
-    lines += [f"   {m['learners']} learners ({m['count']} times), {m['notebook'][:2]} {m['item']}: {m['message']}"
+    lines += [f"   {plural(m['learners'], 'learner')} ({plural(m['count'], 'time')}), {m['notebook'][:2]} {m['item']}: "
+              f"{m['message']}"
               for m in numbers["misconceptions"]]
     lines.append("Stuck at the last event:" if numbers["stuck"] else "Nobody stuck at the last event.")
     lines += [f"   {s['learner']}: {s['notebook'][:2]} {s['item']}, {s['minutes']:g} min, wrong {s['tries']}x"
@@ -142,3 +143,7 @@ def main(argv: list[str]) -> int:
             path.write_text(text(), encoding="utf-8")
             print(f"wrote {path}")
     return 0
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"

@@ -290,7 +290,7 @@ def announcement(host: str, port: int, code: str, token: str, db: Path, schedule
             f"events kept in {db}).{local}\n"
             "Learners join with this line in a notebook (a pseudonym, never their real name):\n"
             f'    from rnn_lesson.course.room import join_room; join_room("{url}", code="{code}", name="your pseudonym")\n'
-            f'  or, before starting Jupyter: RNN_LESSON_ROOM="{url}#code={code}&name=your pseudonym"\n'
+            f'  or, before starting Jupyter: export RNN_LESSON_ROOM="{url}#code={code}&name=YOUR-PSEUDONYM"\n'
             f"Dashboard, for you only (do not project this line): {url}/?token={token}\n"
             "Stop with Ctrl+C; start again with the same --db to carry on: code, token, schedule and start time "
             "are kept.")

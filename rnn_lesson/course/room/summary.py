@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import statistics
 import textwrap
 from collections import defaultdict
@@ -43,11 +44,17 @@ def course_items() -> Catalogue:
     for lesson in LESSONS:
         exercises = [("exercise", ex.id, f"Exercise {ex.id.removeprefix('ex.')}: {ex.task}")
                      for ex in exercises_of(lesson.notebook)]
-        questions = [("quiz", q.id, f"Quiz: {q.prompt}") for q in load_bank(lesson.notebook).questions
-                     if q.type != "card"]
+        questions = [("quiz", q.id, f"Quiz question {number}: {plain(q.prompt)}")
+                     for number, q in enumerate((q for q in load_bank(lesson.notebook).questions if q.type != "card"), 1)]
         items[lesson.notebook] = [(kind, item, textwrap.shorten(label, 110, placeholder=" …"))
                                   for kind, item, label in exercises + questions]
     return items
+
+
+def plain(markdown: str) -> str:
+    """A question's Markdown as one line of plain text, as the dashboard shows it: no fences, backticks or bold."""
+    text = re.sub(r"```\w*", " ", markdown)
+    return " ".join(text.replace("`", "").replace("**", "").split())  # keeps h_n and D*H as they are
 
 
 def minutes_between(earlier: str | datetime, later: datetime) -> float:
