@@ -346,3 +346,19 @@ def test_a_hosted_room_can_bring_its_own_check_and_path(tmp_path):
         assert status == 302 and headers["Location"] == "/services/room/"
         assert "Path=/services/room/" in headers["Set-Cookie"]
         assert json.loads(read(url, "/services/room/api/summary")[2])["room"]["schedule"] == "short"
+
+
+def test_a_service_managers_stop_closes_the_room_as_ctrl_c_does(tmp_path):
+    """SIGTERM (systemd, a hub, `kill`) ends the room with its closing line, and everything stays in the file."""
+    db = tmp_path / "room.sqlite3"
+    process = subprocess.Popen([sys.executable, "-m", "rnn_lesson", "room", "--db", str(db), "--port", "0",
+                                "--code", CODE, "--token", TOKEN], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    try:
+        for line in process.stdout:
+            if line.startswith("Stop with Ctrl+C"):
+                break
+        process.terminate()
+        rest, _ = process.communicate(timeout=20)
+    finally:
+        process.kill()
+    assert process.returncode == 0 and f"Room closed. Everything is kept in {db}" in rest

@@ -12,10 +12,12 @@ hosted by JupyterHub (room/hub.py) passes one that asks the hub, and dashboard h
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hmac
 import json
 import re
 import secrets
+import signal
 import socket
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timezone
@@ -272,11 +274,13 @@ def main(argv: list[str]) -> int:
     server = tornado.httpserver.HTTPServer(app, max_body_size=4 * MAX_BODY, idle_connection_timeout=120,
                                            body_timeout=30)
     server.add_sockets(sockets)
+    loop = tornado.ioloop.IOLoop.current()
+    with contextlib.suppress(NotImplementedError):  # a service manager's stop (SIGTERM) closes it as Ctrl+C does
+        loop.asyncio_loop.add_signal_handler(signal.SIGTERM, loop.stop)
     print(announcement(args.host, sockets[0].getsockname()[1], code, token, db, schedule), flush=True)
-    try:
-        tornado.ioloop.IOLoop.current().start()
-    except KeyboardInterrupt:
-        print(f"Room closed. Everything is kept in {db}; start again with --db {db} to carry on.")
+    with contextlib.suppress(KeyboardInterrupt):
+        loop.start()
+    print(f"Room closed. Everything is kept in {db}; start again with --db {db} to carry on.", flush=True)
     return 0
 
 
