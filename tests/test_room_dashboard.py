@@ -455,3 +455,26 @@ def test_the_real_room_server_shows_posted_events_on_the_dashboard(browser, tmp_
     finally:
         context.close()
         server.stop()
+
+
+def test_a_merged_page_shows_the_exports_without_live_only_numbers(browser, tmp_path):
+    """`room merge --out`: one page, nothing fetched; no clock, pace or export links, which a live room has."""
+    from rnn_lesson.course.room import merge
+    from test_room_summary import ANA, BEN, EVENTS, export
+
+    export(tmp_path / "ana.json", [e for e in EVENTS if e["learner_id"] == ANA])
+    export(tmp_path / "ben.json", [e for e in EVENTS if e["learner_id"] == BEN])
+    assert merge.main([str(tmp_path / "ana.json"), str(tmp_path / "ben.json"), "--out", str(tmp_path / "room.html")]) == 0
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    errors = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    try:
+        page.goto((tmp_path / "room.html").as_uri())
+        assert page.locator("#status").inner_text() == "Merged from progress exports (not live)"
+        assert page.locator("#learners").inner_text() == "2"
+        assert not page.locator("#pace").is_visible() and not page.locator("#elapsed").is_visible()
+        assert not page.locator("#export").is_visible()
+        assert "view scrambles the sequences" in page.locator("#misconceptions").inner_text()
+        assert errors == []
+    finally:
+        page.close()

@@ -221,6 +221,9 @@
   if (saved) {
     render(JSON.parse(saved.textContent));
     $("status").textContent = "Merged from progress exports (not live)";
+    // Time, pace and the export links belong to a live room: a merged page has none of them.
+    for (const id of ["elapsed", "pace", "expected-lesson"]) $(id).parentElement.hidden = true;
+    $("export").hidden = true;
   } else {
     refresh();
   }

@@ -68,6 +68,10 @@ def merge(paths: list[Path], schedule: str) -> tuple[list[dict], list[dict], dic
     events.sort(key=lambda e: e["at"])  # stable: events of the same second keep the export's order
     times = [datetime.fromisoformat(e["at"]) for e in events] or [datetime.now().astimezone()]
     numbers = summary.summarise(events, list(learners.values()), max(times), min(times), schedule)
+    # Exports made at different times have no workshop clock: no pace against the schedule (the lesson most
+    # learners reached still shows).
+    numbers["room"]["merged"] = True
+    numbers["pace"].update(expected=None, behind_minutes=None, elapsed_minutes=None)
     line = (f"Merged {len(paths)} exports: {len(learners)} learners, {len(events)} events"
             f"{f', {duplicates} already counted' if duplicates else ''}"
             f"{f', {invalid} not valid and left out' if invalid else ''}"
@@ -90,13 +94,9 @@ def describe(numbers: dict) -> str:
     lines.append("Stuck at the last event:" if numbers["stuck"] else "Nobody stuck at the last event.")
     lines += [f"   {s['learner']}: {s['notebook'][:2]} {s['item']}, {s['minutes']:g} min, wrong {s['tries']}x"
               for s in numbers["stuck"]]
-    pace = numbers["pace"]
-    if pace["room"]:
-        behind = pace["behind_minutes"]
-        where = f"{behind:g} min behind" if behind > 0 else f"{-behind:g} min ahead" if behind < 0 else "on time"
-        lines.append(f"Pace ({numbers['room']['schedule']} schedule): after {pace['elapsed_minutes']:g} min the room's "
-                     f"median lesson was {pace['room']['number']}, the schedule's {pace['expected']['number']}: "
-                     f"{where}.")
+    if numbers["pace"]["room"]:
+        room = numbers["pace"]["room"]
+        lines.append(f"Most learners reached lesson {room['number']} ({room['title']}).")
     return "\n".join(lines)
 
 
