@@ -34,14 +34,14 @@ import tornado.web
 
 from rnn_lesson.course.lessons import LESSONS
 from rnn_lesson.course.paths import ROOT
+from rnn_lesson.course.room import server
 from test_jupyterlab import free_port
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 PAGE_DIR = ROOT / "rnn_lesson" / "course" / "room"
 ARTIFACTS = ROOT / "test-artifacts" / "room"
-CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; "
-       "base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+CSP = server.CSP  # the room server's own policy: the page must need nothing more
 EVERY = 1  # seconds between the page's requests (?every=1); the page's default is 5
 WAIT_MS = 4 * EVERY * 1000  # a change must show within a poll or two
 WIDTHS = (900, 1280, 1920)

@@ -241,7 +241,7 @@ def test_every_answer_carries_the_security_headers(room):
     url, _ = room
     for status, headers, _ in (read(url, "/"), call(url, "GET", "/api/summary"), post(url, b"[]"),
                                call(url, "GET", "/nowhere")):
-        assert headers["Content-Security-Policy"].startswith("default-src 'self'")
+        assert headers["Content-Security-Policy"].startswith("default-src 'none'; script-src 'self'")
         assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
         assert headers["Referrer-Policy"] == "no-referrer" and headers["X-Content-Type-Options"] == "nosniff"
     assert call(url, "GET", "/nowhere")[0] == 404

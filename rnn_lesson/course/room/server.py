@@ -2,8 +2,7 @@
 
 Learners' kernels POST their events to /api/events with the join code; the instructor opens the
 dashboard (/, /api/summary, /export.csv, /export.json) with a separate token: `?token=` once, then an
-HttpOnly cookie, or `Authorization: Bearer <token>`. The join code never opens the dashboard, so a
-learner cannot read the room's numbers or anyone's events. The server binds only to --host.
+HttpOnly cookie, or `Authorization: Bearer <token>`. The join code never opens the dashboard. It binds only to --host.
 
 Who may send events is one function, `learner_auth(handler) -> bool` (or a coroutine): the join code here. A room
 hosted by JupyterHub (room/hub.py) passes one that asks the hub, and dashboard handlers that check the hub's sign-in.
@@ -35,9 +34,10 @@ from rnn_lesson.course.workshop.schedule import SCHEDULES
 HERE = Path(__file__).parent
 COOKIE = "rnn_lesson_room"
 SECRET = re.compile(r"[A-Za-z0-9_-]{8,128}")
-HEADERS = {"Content-Security-Policy": "default-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
-           "Referrer-Policy": "no-referrer", "X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY",
-           "Cache-Control": "no-store"}
+CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; "
+       "base-uri 'none'; form-action 'none'; frame-ancestors 'none'")  # data: only for the page's empty icon
+HEADERS = {"Content-Security-Policy": CSP, "Referrer-Policy": "no-referrer", "X-Content-Type-Options": "nosniff",
+           "X-Frame-Options": "DENY", "Cache-Control": "no-store"}
 FALLBACK_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Room</title></head><body><h1>Room
 </h1><p>The dashboard page is not installed. The room's numbers: <a href="api/summary">summary (JSON)</a>,
 <a href="export.csv">export (CSV)</a>, <a href="export.json">export (JSON)</a>.</p></body></html>"""
