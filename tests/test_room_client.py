@@ -143,7 +143,7 @@ def test_answers_arrive_with_their_messages_and_earlier_answers_count(learner, l
     assert sorted(stored(db)) == sorted([("ex.q1", *WRONG), ("01-shape", "incorrect", "h_n is (layers, batch, hidden)"),
                                          ("ex.q1", "correct", "")])
     [who] = store.learners(db)
-    kept = (learner / "progress" / client.ID_FILE).read_text().strip()
+    kept = progress_store.progress_path().with_suffix(client.ID_SUFFIX).read_text().strip()
     assert who["name"] == "blue-heron" and who["id"] == kept and len(kept) == 32
     client.leave_room()
     assert "3 answers sent, 0 not sent" in capsys.readouterr().out
@@ -341,3 +341,12 @@ def test_join_room_says_what_it_expected(learner, url, code, name, expected, mon
     with pytest.raises(ValueError, match=expected):
         client.join_room(url, code=code, name=name)
     assert client._room is None and progress_store.listeners == []
+
+
+def test_two_progress_files_in_one_folder_are_two_learners(tmp_path, monkeypatch):
+    """Two learners sharing a folder (a lab machine) keep their own progress files, and so their own ids."""
+    ids = []
+    for name in ("ann.sqlite3", "bob.sqlite3"):
+        monkeypatch.setenv("RNN_LESSON_PROGRESS", str(tmp_path / name))
+        ids += [client.learner_id(), client.learner_id()]
+    assert ids[0] == ids[1] and ids[2] == ids[3] and ids[0] != ids[2]

@@ -239,3 +239,15 @@ def test_quiz_items_are_numbered_as_learners_see_them_and_read_as_plain_text():
     assert not any("`" in label or "**" in label for label in quiz)
     assert summary.plain("Shape of `output`?\n\n```python\nh_n = x\n```\n**(N, L, D*H)**") == \
         "Shape of output? h_n = x (N, L, D*H)"
+
+
+def test_merge_refuses_two_exports_of_one_name_from_different_folders(tmp_path, capsys):
+    """The file's name is the learner's pseudonym: two ann.json from two folders would be one learner."""
+    for folder in ("monday", "tuesday"):
+        (tmp_path / folder).mkdir()
+        export(tmp_path / folder / "ann.json", [e for e in EVENTS if e["learner_id"] == ANA])
+    files = [str(tmp_path / "monday" / "ann.json"), str(tmp_path / "tuesday" / "ann.json")]
+    assert merge.main(files + ["--json", str(tmp_path / "room.json")]) == 1
+    out = capsys.readouterr().out
+    assert "have the same name" in out and "rename one (e.g. ann-2.json)" in out
+    assert not (tmp_path / "room.json").exists()

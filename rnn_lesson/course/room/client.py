@@ -33,7 +33,7 @@ import rnn_lesson.course.progress_store as progress_store
 from rnn_lesson.course.room.events import HEX32, MAX_BODY, MAX_EVENTS, MAX_ITEM, MAX_MESSAGE, MAX_NAME, validate_event
 
 ENV_VAR = "RNN_LESSON_ROOM"
-ID_FILE = "room-learner-id"  # beside the progress store
+ID_SUFFIX = ".room-id"  # beside the progress store, named after it: one learner per progress file
 TIMEOUT = 10.0  # seconds one POST may take before it is tried again
 FIRST_PAUSE, LONGEST_PAUSE = 0.5, 30.0  # seconds between tries while the room can't be reached (doubling)
 JOIN_WAIT = 3.0  # how long join_room waits for the first reply, so its line says how it went
@@ -212,8 +212,8 @@ def checked(url: object, code: object, name: object) -> tuple[str, str, str]:
 
 
 def learner_id() -> str:
-    """Your random learner id, kept in the progress folder, so a restarted kernel is the same learner."""
-    path = progress_store.progress_path().parent / ID_FILE
+    """Your random learner id, kept beside your progress file, so a restarted kernel is the same learner."""
+    path = progress_store.progress_path().with_suffix(ID_SUFFIX)
     try:
         kept = path.read_text(encoding="ascii").strip()
         if HEX32.fullmatch(kept):

@@ -55,7 +55,12 @@ def read_export(path: Path) -> tuple[dict, list[dict], int]:
 def merge(paths: list[Path], schedule: str) -> tuple[list[dict], list[dict], dict, str]:
     """The events (each once), the learners, the summary and a line saying what was merged."""
     learners, events, seen, duplicates, invalid = {}, [], set(), 0, 0
+    named = {}  # pseudonym (the file's name) -> its file: two files of one name are two learners, or a mistake
     for path in paths:
+        other = named.setdefault(path.stem[:MAX_NAME], path.resolve())
+        if other != path.resolve():
+            raise NotAnExport(f"{path} and {other} have the same name, which the view uses as the learner's "
+                              f"pseudonym; rename one (e.g. {path.stem}-2{path.suffix}) and merge again")
         learner, mine, bad = read_export(path)
         learners.setdefault(learner["id"], learner)
         invalid += bad
