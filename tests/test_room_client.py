@@ -5,6 +5,7 @@ its own, and stops it and the client's thread in a `finally`, within a few secon
 """
 
 import asyncio
+import json
 import os
 import socket
 import subprocess
@@ -12,6 +13,7 @@ import sys
 import textwrap
 import threading
 import time
+from pathlib import Path
 
 import pytest
 import tornado.httpserver
@@ -350,3 +352,22 @@ def test_two_progress_files_in_one_folder_are_two_learners(tmp_path, monkeypatch
         monkeypatch.setenv("RNN_LESSON_PROGRESS", str(tmp_path / name))
         ids += [client.learner_id(), client.learner_id()]
     assert ids[0] == ids[1] and ids[2] == ids[3] and ids[0] != ids[2]
+
+
+def test_the_readmes_privacy_paragraph_names_everything_a_batch_carries(tmp_path, monkeypatch):
+    """What is sent is a batch (client.batch_body): if a field is added there, the README's privacy line must say so."""
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    privacy = " ".join(readme.split("**Privacy.**", 1)[1].split("\n\n", 1)[0].split())
+    said = {"event_id": "a random id", "at": "the time (UTC", "kind": "its kind", "notebook": "the lesson",
+            "item": "card id", "outcome": "the outcome (correct, incorrect, got it, not yet)",
+            "message": "the wrong-answer message", "learner.id": "a random learner id", "learner.name": "nickname"}
+    monkeypatch.setenv(progress_store.ENV_VAR, str(tmp_path / "progress.sqlite3"))
+    room = client.Room("http://127.0.0.1:9", CODE, "ann", client.learner_id())
+    wire = client.for_the_room({"event_id": "0" * 32, "at": "2025-05-01T10:00:00+00:00", "kind": "exercise",
+                                "notebook": "01_input_shaping", "item": "ex.q1", "outcome": WRONG[0],
+                                "message": WRONG[1]})
+    body = json.loads(client.batch_body(room, [wire]))
+    sent = {f"learner.{key}" for key in body["learner"]} | set(body["events"][0])
+    assert set(body) == {"learner", "events"} and sent == set(said)
+    assert [field for field, words in said.items() if words not in privacy] == []
+    assert "until `leave_room()`" in privacy and "Never your code" in privacy

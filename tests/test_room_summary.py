@@ -251,3 +251,34 @@ def test_merge_refuses_two_exports_of_one_name_from_different_folders(tmp_path, 
     out = capsys.readouterr().out
     assert "have the same name" in out and "rename one (e.g. ann-2.json)" in out
     assert not (tmp_path / "room.json").exists()
+
+
+def test_merge_replaces_only_its_own_output_unless_told_to(tmp_path, capsys):
+    """A second merge (one more export came in) replaces the first one's files; another file is left as it is."""
+    export(tmp_path / "ana.json", [e for e in EVENTS if e["learner_id"] == ANA])
+    ben = [e for e in EVENTS if e["learner_id"] == BEN]
+    export(tmp_path / "ben.json", ben)
+    result = tmp_path / "room.json"
+    assert merge.main([str(tmp_path / "ana.json"), "--json", str(result)]) == 0
+    assert merge.main([str(tmp_path / "ana.json"), str(tmp_path / "ben.json"), "--json", str(result)]) == 0
+    assert json.loads(result.read_text())["summary"]["room"]["learners"] == 2
+    live = tmp_path / "room-2025-05-01.json"  # the live room's export: the same format, but not merged
+    live.write_text(json.dumps({"format": "rnn-lesson room", "summary": {"room": {"learners": 30}}, "events": []}))
+    notes, table = tmp_path / "notes.html", tmp_path / "room.csv"
+    notes.write_text("<p>my notes</p>")
+    table.write_text("learner,event_id\n")
+    capsys.readouterr()
+    for flag, path in (("--json", live), ("--out", notes), ("--csv", table)):
+        before = path.read_text()
+        assert merge.main([str(tmp_path / "ana.json"), flag, str(path)]) == 1
+        assert capsys.readouterr().out == (f"not merged: {path} exists and is not a file room merge wrote, so it is "
+                                           "left as it is; give another name, or add --overwrite to replace it\n")
+        assert path.read_text() == before
+    assert merge.main([str(tmp_path / "ana.json"), "--csv", str(table), "--overwrite"]) == 0  # the fix works
+    assert len(table.read_text().splitlines()) == 1 + len([e for e in EVENTS if e["learner_id"] == ANA])
+    if (merge.HERE / "dashboard.html").exists():
+        page = tmp_path / "room.html"
+        assert merge.main([str(tmp_path / "ana.json"), "--out", str(page)]) == 0
+        assert merge.main([str(tmp_path / "ana.json"), str(tmp_path / "ben.json"), "--out", str(page)]) == 0
+    assert merge.main([str(tmp_path / "ana.json"), "--json", str(tmp_path / "no" / "room.json")]) == 1
+    assert "not written: " in capsys.readouterr().out.splitlines()[-1]

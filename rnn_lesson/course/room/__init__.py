@@ -8,7 +8,6 @@ instructor's machine, and a dashboard shows where the room is stuck.
 - `server.py`   `python -m rnn_lesson room`: the Tornado app (events in, dashboard out)
 - `merge.py`    `python -m rnn_lesson room merge exports/*.json`: the same view from progress exports
 - `hub.py`      the room as a JupyterHub service (deploy/jupyterhub/): the hub's sign-in instead of code and token
-- `client.py`   `join_room(...)`: a learner's kernel sends its answers (opt-in)
 
 Learner modules never import this package; the course's progress store only calls its listeners.
 """

@@ -5,7 +5,8 @@ Each learner writes `progress(export="ana.json")` and hands the file in; the fil
 .json) is their pseudonym. The events are checked as the room's server checks them, each stored
 once (an export handed in twice counts once), and summarised as the live room is: the elapsed time
 runs from the first event to the last. Prints a readable summary; --json, --csv and --out (a
-stand-alone copy of the dashboard page, if installed) write the same view to files.
+stand-alone copy of the dashboard page, if installed) write the same view to files. It replaces only
+a file an earlier merge wrote (its JSON or page), never another file, unless --overwrite says so.
 """
 
 from __future__ import annotations
@@ -118,19 +119,38 @@ def standalone_page(numbers: dict) -> str:
                                    f"<script>{inline}</script>\n</body>", 1)
 
 
+def merged_before(path: Path) -> bool:
+    """Whether `path` is a file an earlier merge wrote: its JSON (summary marked merged) or its page (the summary
+    inside). A CSV can't tell: the live room's export.csv has the same columns."""
+    try:
+        text = path.read_text(encoding="utf-8")
+        if path.suffix == ".json":
+            return json.loads(text)["summary"]["room"]["merged"] is True
+        return '<script type="application/json" id="room-data">' in text and '"merged": true' in text
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError):
+        return False
+
+
 def main(argv: list[str]) -> int:
-    """`python -m rnn_lesson room merge FILES [--schedule S] [--json F] [--csv F] [--out F.html]`."""
+    """`python -m rnn_lesson room merge FILES [--schedule S] [--json F] [--csv F] [--out F.html] [--overwrite]`."""
     parser = argparse.ArgumentParser(prog="python -m rnn_lesson room merge", description=__doc__.split("\n\n")[0])
     parser.add_argument("files", nargs="+", type=Path, help="learners' progress exports (.json)")
     parser.add_argument("--schedule", choices=tuple(SCHEDULES), default="workshop")
     parser.add_argument("--json", type=Path, help="write the summary and every event as JSON")
     parser.add_argument("--csv", type=Path, help="write every event as CSV")
     parser.add_argument("--out", type=Path, help="write the dashboard page with the summary inside (.html)")
+    parser.add_argument("--overwrite", action="store_true", help="replace an existing --json, --csv or --out file "
+                        "that an earlier merge did not write (by default only a merge's own JSON or page is replaced)")
     args = parser.parse_args(argv)
     outputs = [path for path in (args.json, args.csv, args.out) if path is not None]
     clash = [path for path in outputs if path.resolve() in {p.resolve() for p in args.files}]
     if clash:
         print(f"not merged: {clash[0]} is one of the exports to read; write the result to another file")
+        return 1
+    taken = [path for path in outputs if path.exists() and not args.overwrite and not merged_before(path)]
+    if taken:
+        print(f"not merged: {taken[0]} exists and is not a file room merge wrote, so it is left as it is; "
+              "give another name, or add --overwrite to replace it")
         return 1
     if args.out is not None and not (HERE / "dashboard.html").exists():
         print("not merged: --out needs the dashboard page, which is not installed; use --json or --csv")
@@ -145,7 +165,12 @@ def main(argv: list[str]) -> int:
                        (args.csv, lambda: summary.to_csv(events, learners)),
                        (args.out, lambda: standalone_page(numbers))):
         if path is not None:
-            path.write_text(text(), encoding="utf-8")
+            try:
+                path.write_text(text(), encoding="utf-8")
+            except OSError as error:
+                print(f"not written: {path} ({error.strerror or error}); check that its folder exists and may be "
+                      "written, or give another path")
+                return 1
             print(f"wrote {path}")
     return 0
 
