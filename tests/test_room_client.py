@@ -21,7 +21,7 @@ import tornado.netutil
 import tornado.web
 
 from rnn_lesson.course import progress_store
-from rnn_lesson.course.room import client, store
+from rnn_lesson.course.room import client, sender, store
 from rnn_lesson.course.room.server import make_app
 
 CODE, TOKEN = "right-code-42", "dashboard-token-0123456789"
@@ -76,15 +76,20 @@ class Loop:
             return server.sockets[0].getsockname()[1]
         return self.run(start())
 
-    def close(self):
+    def stop_rooms(self):
+        """Stop every room served so far (the relay's too): their port refuses connections until started again."""
         async def stop():
             for server in self.servers:
                 if isinstance(server, tornado.httpserver.HTTPServer):
                     server.stop()
                     await server.close_all_connections()
-                else:
-                    server.close()
         self.run(stop())
+        self.servers = [s for s in self.servers if not isinstance(s, tornado.httpserver.HTTPServer)]
+
+    def close(self):
+        self.stop_rooms()
+        for relay in self.servers:
+            self.loop.call_soon_threadsafe(relay.close)
         self.loop.call_soon_threadsafe(self.loop.stop)
         self.thread.join(timeout=5)
         assert not self.thread.is_alive()
@@ -97,9 +102,9 @@ def learner(tmp_path, monkeypatch):
     monkeypatch.delenv(client.ENV_VAR, raising=False)
     monkeypatch.setattr(progress_store, "_pending", [])
     monkeypatch.setattr(progress_store, "listeners", [])
-    monkeypatch.setattr(client, "FIRST_PAUSE", 0.05)
-    monkeypatch.setattr(client, "LONGEST_PAUSE", 0.2)
-    monkeypatch.setattr(client, "TIMEOUT", 1.0)
+    monkeypatch.setattr(sender, "FIRST_PAUSE", 0.05)
+    monkeypatch.setattr(sender, "LONGEST_PAUSE", 0.2)
+    monkeypatch.setattr(sender, "TIMEOUT", 1.0)
     try:
         yield tmp_path
     finally:
@@ -177,7 +182,13 @@ def test_a_room_that_cannot_be_reached_gives_one_note_and_gets_the_answers_when_
     loop.room(db, port)
     wait_for(lambda: len(store.all_events(db)) == 5)
     assert sorted(stored(db)) == [(f"ex.q{n}", "incorrect", f"wrong {n}") for n in range(5)]
-    assert capsys.readouterr().out == ""
+    assert capsys.readouterr().out == f"The room at http://127.0.0.1:{port} is reachable again: your answers are " \
+                                      "being sent.\n"
+    loop.stop_rooms()  # a second outage later in the workshop gets its own note, and its own line when it ends
+    progress_store.record_exercise("02_the_rnn_layer", "ex.q5", False, "wrong 5")
+    wait_for(lambda: "Room not reachable" in capsys.readouterr().out)
+    loop.room(db, port)
+    wait_for(lambda: len(store.all_events(db)) == 6)
 
 
 def test_a_lost_reply_is_sent_again_and_counted_once(learner, loop, capsys):
@@ -225,14 +236,14 @@ def test_rnn_lesson_room_joins_on_the_first_recorded_answer(learner, loop, monke
     db = learner / "room.sqlite3"
     port = loop.room(db)
     monkeypatch.setenv(client.ENV_VAR, f"http://127.0.0.1:{port}#code={CODE}&name=blue heron")
-    progress_store.listeners.append(client.join_from_environment)  # what importing the client does when it is set
+    progress_store.listeners.append(client.join_later)  # what importing the client does when it is set
     progress_store.record_exercise("04_prediction", "ex.q1", False, "model.eval() was not called")
     wait_for(lambda: len(store.all_events(db)) == 1)
     assert store.learners(db)[0]["name"] == "blue heron"
     assert progress_store.listeners == [client.send_to_room]  # joined once, no longer waiting to join
     monkeypatch.setenv(client.ENV_VAR, "192.168.1.20:8765")
     client.leave_room(quiet=True)
-    progress_store.listeners.append(client.join_from_environment)
+    progress_store.listeners.append(client.join_later)
     progress_store.record_exercise("04_prediction", "ex.q1", True)  # a value that can't be used: one note, no error
     assert "RNN_LESSON_ROOM is set to '192.168.1.20:8765', which can't be used" in capsys.readouterr().out
 
@@ -243,7 +254,7 @@ def test_on_a_hub_the_kernels_token_stands_for_the_code_and_is_never_printed(lea
     monkeypatch.setenv("JUPYTERHUB_USER", "learner-7")
     refusing = loop.room(learner / "refusing.sqlite3")  # its code is CODE: the hub token is refused
     monkeypatch.setenv(client.ENV_VAR, f"http://127.0.0.1:{refusing}")
-    progress_store.listeners.append(client.join_from_environment)
+    progress_store.listeners.append(client.join_later)
     progress_store.record_exercise("01_input_shaping", "ex.q1", False, "wrong")
     wait_for(lambda: client._room is None)  # refused: it stopped
     out = capsys.readouterr().out
@@ -257,7 +268,7 @@ def test_on_a_hub_the_kernels_token_stands_for_the_code_and_is_never_printed(lea
         loop.servers.append(server)
         return sockets[0].getsockname()[1]
     monkeypatch.setenv(client.ENV_VAR, f"http://127.0.0.1:{loop.run(hub_room())}")
-    progress_store.listeners.append(client.join_from_environment)
+    progress_store.listeners.append(client.join_later)
     progress_store.record_exercise("01_input_shaping", "ex.q1", True)
     wait_for(lambda: len(store.all_events(learner / "hub.sqlite3")) == 2)
     assert store.learners(learner / "hub.sqlite3")[0]["name"] == "learner-7"
@@ -266,7 +277,7 @@ def test_on_a_hub_the_kernels_token_stands_for_the_code_and_is_never_printed(lea
 def test_an_answer_the_room_refuses_is_left_out_and_the_others_arrive(learner, loop, monkeypatch, capsys):
     """A room of another version may refuse what this one sends (here: a lesson it does not know)."""
     db = learner / "room.sqlite3"
-    monkeypatch.setattr(client, "for_the_room", dict)  # send every event as it is, unchecked
+    monkeypatch.setattr(sender, "for_the_room", dict)  # send every event as it is, unchecked
     for notebook in ("01_input_shaping", "02_the_rnn_layer", "99_not_a_lesson", "03_training"):
         progress_store.record_exercise(notebook, "ex.q1", False, f"wrong in {notebook}")
     client.join_room(f"http://127.0.0.1:{loop.room(db)}", code=CODE, name="otter")
@@ -336,6 +347,8 @@ def test_the_variable_alone_joins_a_lesson_kernel(learner, loop):
     ("http://127.0.0.1:8765", CODE, "", "name: expected a nickname"),
     ("http://127.0.0.1:8765", CODE, "x" * 41, "name: expected at most 40 characters on one line, got 41"),
     ("http://127.0.0.1:8765", CODE, "ada.lovelace@uni.example.org", "looks like an e-mail address.*choose a nickname"),
+    ("http://127.0.0.1:8765", CODE, "your pseudonym", "'your pseudonym' is the join line's placeholder"),
+    ("http://127.0.0.1:8765#code=c0de-1234&name=YOUR-PSEUDONYM", None, None, "'YOUR-PSEUDONYM' is the join line's"),
 ])
 def test_join_room_says_what_it_expected(learner, url, code, name, expected, monkeypatch):
     monkeypatch.delenv("JUPYTERHUB_API_TOKEN", raising=False)
@@ -371,3 +384,100 @@ def test_the_readmes_privacy_paragraph_names_everything_a_batch_carries(tmp_path
     assert set(body) == {"learner", "events"} and sent == set(said)
     assert [field for field, words in said.items() if words not in privacy] == []
     assert "until `leave_room()`" in privacy and "Never your code" in privacy
+
+
+def run_cell(kc, code: str) -> str:
+    """Run `code` in the kernel; the text it printed under its own cell (stream output whose parent is this cell)."""
+    msg_id = kc.execute(code)
+    printed = []
+    while True:
+        message = kc.get_iopub_msg(timeout=30)
+        if message["parent_header"].get("msg_id") != msg_id:
+            continue
+        if message["msg_type"] == "stream":
+            printed.append(message["content"]["text"])
+        elif message["msg_type"] == "error":
+            raise AssertionError("\n".join(message["content"]["traceback"]))
+        elif message["msg_type"] == "status" and message["content"]["execution_state"] == "idle":
+            return "".join(printed)
+
+
+def test_in_a_notebook_a_note_made_during_a_quiz_click_shows_under_the_next_cell(learner, loop):
+    """Output made while the kernel handles a widget's click belongs to no cell: JupyterLab shows it nowhere. A note
+    from the sending thread then waits, and shows under the next cell the learner runs."""
+    from jupyter_client.manager import start_new_kernel
+
+    db = learner / "room.sqlite3"
+    port = loop.room(db)
+    env = {**os.environ, progress_store.ENV_VAR: os.environ[progress_store.ENV_VAR]}
+    env.pop(client.ENV_VAR, None)
+    km, kc = start_new_kernel(kernel_name="python3", env=env)
+    try:
+        assert "Joined the room" in run_cell(kc, f'from rnn_lesson.course.room import join_room\n'
+                                                 f'join_room("http://127.0.0.1:{port}", code="{CODE}", name="otter")')
+        button = run_cell(kc, "import ipywidgets\nfrom rnn_lesson.course import progress_store\n"
+                              "button = ipywidgets.Button()\nbutton.on_click(lambda _: progress_store.record_quiz_answer("
+                              "'01_input_shaping', '01-layout-default', False, 'wrong'))\nprint(button.model_id)")
+        loop.stop_rooms()
+        kc.shell_channel.send(kc.session.msg("comm_msg", {"comm_id": button.strip(), "data": {
+            "method": "custom", "content": {"event": "click"}}}))  # what JupyterLab sends when the button is clicked
+        time.sleep(1.5)  # the click's answer is tried, and refused, while the learner reads
+        shown = run_cell(kc, "1")
+        assert shown.count("Room not reachable") == 1 and "will be sent when it is" in shown
+        assert run_cell(kc, "1 + 1") == ""  # shown once
+        loop.room(db, port)
+        wait_for(lambda: len(store.all_events(db)) == 1, 10)
+        time.sleep(0.3)
+        assert run_cell(kc, "2 + 2") == (f"The room at http://127.0.0.1:{port} is reachable again: your answers "
+                                         "are being sent.\n")
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+
+
+LATER_LESSON = textwrap.dedent("""
+    import sys, time
+    from rnn_lesson.course.exercises import lesson02 as ex   # another lesson's kernel: no join line in it
+    from rnn_lesson.course import progress_store
+    progress_store.record_exercise("02_the_rnn_layer", "ex.q1", False, "a later lesson's answer")
+    client = sys.modules["rnn_lesson.course.room.client"]
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and not (client._room is not None and client._room.sent):
+        time.sleep(0.05)
+""")
+
+
+def test_joining_once_counts_for_the_other_lessons_until_leave_room(learner, loop, capsys):
+    """Each notebook has its own kernel: the other lessons a learner opens that day join the same room."""
+    db = learner / "room.sqlite3"
+    port = loop.room(db)
+    with pytest.raises(ValueError, match="placeholder"):
+        client.join_room(f"http://127.0.0.1:{port}", code=CODE, name="your pseudonym")
+    client.join_room(f"http://127.0.0.1:{port}", code=CODE, name="otter")  # the fix: a nickname of one's own
+    assert "The lessons you open until " in capsys.readouterr().out
+    lesson = subprocess.run([sys.executable, "-c", LATER_LESSON], env=dict(os.environ), capture_output=True,
+                            text=True, timeout=60)
+    assert "as 'otter' (you joined it in another lesson; until " in lesson.stdout, lesson.stdout + lesson.stderr
+    assert stored(db) == [("ex.q1", "incorrect", "a later lesson's answer")]
+    assert len(store.learners(db)) == 1  # the same learner from both kernels
+
+    client.leave_room()
+    assert "nothing more is sent from your lessons" in capsys.readouterr().out
+    lesson = subprocess.run([sys.executable, "-c", LATER_LESSON.replace("< deadline", "< deadline - 9")],
+                            env=dict(os.environ), capture_output=True, text=True, timeout=60)
+    assert lesson.stdout == "" and len(store.all_events(db)) == 1  # left: the next lesson sends nothing
+
+
+def test_a_saved_join_expires_and_a_refused_code_saves_none(learner, loop, capsys):
+    port = loop.room(learner / "room.sqlite3")
+    saved = progress_store.progress_path().with_suffix(client.JOIN_SUFFIX)
+    client.join_room(f"http://127.0.0.1:{port}", code="wrong-code-41", name="otter")
+    assert not saved.exists() and client.saved_join() is None
+    client.join_room(f"http://127.0.0.1:{port}", code=CODE, name="otter")
+    assert client.saved_join()["name"] == "otter"
+    kept = json.loads(saved.read_text())
+    for until in ("2020-01-01T09:00:00+00:00", "2999-01-01T09:00:00+00:00", "not a time"):
+        saved.write_text(json.dumps({**kept, "until": until}))
+        assert client.saved_join() is None  # yesterday's workshop, a file edited by hand, a damaged file
+    saved.write_text("{")
+    assert client.saved_join() is None

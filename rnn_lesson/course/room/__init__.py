@@ -1,7 +1,8 @@
 """The room view: during a workshop, learners' kernels send their checks and quiz answers to the
 instructor's machine, and a dashboard shows where the room is stuck.
 
-- `client.py`   `join_room(...)`: a learner's kernel sends its events in the background (opt-in)
+- `client.py`   `join_room(...)`, `leave_room()`: a learner joins (opt-in), and the other lessons' kernels with them
+- `sender.py`   the background thread that sends a joined kernel's answers, retrying while the room is away
 - `events.py`   what a learner's kernel may send, checked strictly (pure)
 - `store.py`    the instructor's SQLite file: learners and events, each event stored once
 - `summary.py`  the dashboard's numbers from the events, and the CSV/JSON exports (pure)

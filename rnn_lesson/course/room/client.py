@@ -1,15 +1,17 @@
 """Join a workshop's room: your checks and quiz answers go to the instructor's dashboard as you work.
 
 Off by default: nothing leaves this machine until you run `join_room(...)` or RNN_LESSON_ROOM is set
-for your kernel. A background thread sends batches, retrying with growing pauses; if the room can't be
-reached you see one short note, answers wait in memory and go when it is back, counted once by the room.
+for your kernel. Joining once counts for every lesson you open in the next JOIN_HOURS (each notebook
+has its own kernel: each joins on its first answer) until `leave_room()`. A background thread
+(sender.py) sends batches; if the room can't be reached you see one short note, answers wait and go
+when it is back, counted once by the room. In a notebook a note shows under the cell you run next.
 
-What is sent, and when (the README's privacy line says the same): from joining until leave_room() or
-the kernel stops, each quiz answer, exercise check and review card as you make it, and on joining the
-ones you made before (so a late joiner's work counts). Each: a random id, the time (UTC, to the second),
-kind, lesson, question/exercise/card id, outcome (correct, incorrect, got it, not yet) and the wrong-
-answer message you were shown (it may quote what your answer gave, e.g. a shape). With them: your chosen
-name (on a JupyterHub that sets RNN_LESSON_ROOM without one, your hub user name) and a random learner id
+What is sent, and when (the README's privacy line says the same): from joining until leave_room(),
+each quiz answer, exercise check and review card as you make it, and on joining the ones you made
+before (so a late joiner's work counts). Each: a random id, the time (UTC, to the second), kind,
+lesson, question/exercise/card id, outcome (correct, incorrect, got it, not yet) and the wrong-answer
+message you were shown (it may quote what your answer gave, e.g. a shape). With them: your chosen name
+(on a JupyterHub that sets RNN_LESSON_ROOM without one, your hub user name) and a random learner id
 kept in your progress folder. Never your code, your files or anything else; the room sees your network
 address, as with any web request.
 """
@@ -18,89 +20,51 @@ from __future__ import annotations
 
 import json
 import os
-import random
 import re
 import threading
-import urllib.error
-import urllib.request
 import uuid
-from collections import deque
-from dataclasses import asdict, dataclass, field
-from itertools import islice
+from datetime import datetime, timedelta, timezone
 from urllib.parse import parse_qsl, urlsplit
 
+from IPython import get_ipython
+
 import rnn_lesson.course.progress_store as progress_store
-from rnn_lesson.course.room.events import HEX32, MAX_BODY, MAX_EVENTS, MAX_ITEM, MAX_MESSAGE, MAX_NAME, validate_event
+from rnn_lesson.course.room.events import HEX32, MAX_NAME
+from rnn_lesson.course.room.sender import Room, batch_body, for_the_room, send_loop  # noqa: F401 (batch_body)
 
 ENV_VAR = "RNN_LESSON_ROOM"
 ID_SUFFIX = ".room-id"  # beside the progress store, named after it: one learner per progress file
-TIMEOUT = 10.0  # seconds one POST may take before it is tried again
-FIRST_PAUSE, LONGEST_PAUSE = 0.5, 30.0  # seconds between tries while the room can't be reached (doubling)
+JOIN_SUFFIX = ".room.json"  # beside it too: the room joined, so the other lessons' kernels join it as well
+JOIN_HOURS = 12  # how long one join_room counts for new kernels: a workshop day, not next week's lessons
 JOIN_WAIT = 3.0  # how long join_room waits for the first reply, so its line says how it went
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # control characters other than tab and newline
 EMAIL = re.compile(r"\S+@\S+\.\w+")
-
-
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    """Redirects are not followed (one would carry the join code elsewhere): they come back as their status."""
-
-    def redirect_request(self, *args: object) -> None:
-        return None
-
-
-DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}), NoRedirect())  # no web proxy: the room is near
-
-
-@dataclass
-class Room:
-    """One joined room: where to send, as whom, and the answers waiting to go (oldest first)."""
-
-    url: str
-    code: str
-    name: str
-    learner: str
-    waiting: deque = field(default_factory=deque)
-    lock: threading.Lock = field(default_factory=threading.Lock)  # the kernel adds while the thread sends
-    wake: threading.Event = field(default_factory=threading.Event)
-    stopped: threading.Event = field(default_factory=threading.Event)
-    first_reply: threading.Event = field(default_factory=threading.Event)
-    noted: set = field(default_factory=set)
-    sent: int = 0
-    heard: bool = False  # the room has answered once: a first, possibly empty, batch makes a learner "joined"
-    limit: int = MAX_EVENTS
-    thread: threading.Thread = field(default_factory=threading.Thread)  # replaced by the sending thread
-
-    def add(self, event: dict) -> None:
-        """Queue one event of the progress store (a dict of progress_store.COLUMNS) for sending."""
-        wire = for_the_room(event)
-        if wire is not None and not self.stopped.is_set():
-            with self.lock:
-                self.waiting.append(wire)
-            self.wake.set()
-
-    def take(self) -> list[dict]:
-        """The oldest waiting events, as many as one batch may carry (MAX_EVENTS, MAX_BODY); still waiting."""
-        with self.lock:
-            batch = list(islice(self.waiting, self.limit))
-        while len(batch) > 1 and len(batch_body(self, batch)) > MAX_BODY:
-            batch = batch[:len(batch) // 2]
-        return batch
-
-    def done(self, count: int) -> None:
-        """The oldest `count` waiting events have been stored by the room (or refused): they wait no more."""
-        with self.lock:
-            for _ in range(min(count, len(self.waiting))):
-                self.waiting.popleft()
-
-    def note(self, kind: str, text: str) -> None:
-        """Print `text` once per kind of trouble for this room, never more."""
-        if kind not in self.noted:
-            self.noted.add(kind)
-            print(text, flush=True)
-
+PLACEHOLDERS = ("your pseudonym", "your-pseudonym", "nickname", "your nickname")  # the join lines' own words
 
 _room: Room | None = None
 _lock = threading.Lock()
+_unsaid: list[str] = []  # notes waiting to be shown under the next cell that runs (in a notebook)
+
+
+def say(text: str) -> None:
+    """Show a note where the learner sees it. In a notebook's kernel it waits for the end of the cell running
+    now, or the next one run: printed from the sending thread or during a quiz click, it would go nowhere."""
+    shell = get_ipython()
+    if getattr(shell, "kernel", None) is None:
+        print(text, flush=True)
+        return
+    with _lock:
+        _unsaid.append(text)
+    if show_notes not in shell.events.callbacks["post_run_cell"]:
+        shell.events.register("post_run_cell", show_notes)
+
+
+def show_notes(*_: object) -> None:
+    """Print the notes waiting (IPython calls this after each cell, in the kernel's own thread)."""
+    with _lock:
+        notes, _unsaid[:] = list(_unsaid), []
+    for text in notes:
+        print(text, flush=True)
 
 
 def join_room(url: str, code: str | None = None, name: str | None = None) -> None:
@@ -110,22 +74,27 @@ def join_room(url: str, code: str | None = None, name: str | None = None) -> Non
     part, if you paste the whole join line, fills in `code` and `name`). code: the room's join code.
     name: a nickname of at most 40 characters, shown to the instructor; not your e-mail address.
     The answers you gave before joining (or before a kernel restart) are sent too; all stay saved here as well.
+    The other lessons you open in the next 12 hours join the same room on their first answer.
     """
     room = start(url, code, name)
     earlier = len(room.waiting)
     room.first_reply.wait(JOIN_WAIT)
-    if room.noted:  # the room could not be reached, or refused the code: its note said so
+    show_notes()  # here, under this cell
+    until = save_join(room) if "code" not in room.noted else None  # a refused code joins no lesson
+    if room.noted:  # the room could not be reached (its answers wait), or refused the code: its note said so
         return
     before = f", starting with the {earlier} you gave before" if earlier else ""
+    others = f" The lessons you open until {until:%H:%M} join it too." if until else ""
     print(f"Joined the room at {room.url} as {room.name!r}: your checks and quiz answers are sent as you go"
-          f"{before}. leave_room() stops.", flush=True)
+          f"{before}.{others} leave_room() stops.", flush=True)
 
 
 def start(url: object, code: object, name: object) -> Room:
     """Join (leaving any room joined before): queue every answer so far, start the sending thread."""
     global _room
-    room = Room(*checked(url, code, name), learner=learner_id())
-    leave_room(quiet=True)
+    room = Room(*checked(url, code, name), learner=learner_id(), say=say, leave=stop)
+    if _room is not None:
+        stop(_room)
     with _lock:
         _room = room
         progress_store.listeners.append(send_to_room)
@@ -137,15 +106,23 @@ def start(url: object, code: object, name: object) -> Room:
 
 
 def leave_room(quiet: bool = False) -> None:
-    """Stop sending answers to the room. Answers not sent yet stay saved on this machine only."""
-    room = _room
+    """Stop sending answers to the room, from this lesson and the others. Answers not sent stay saved here."""
+    room, saved = _room, saved_join()
+    forget_join()
+    progress_store.listeners[:] = [f for f in progress_store.listeners if f is not join_later]
     if room is not None:
         stop(room)
         if room.thread.is_alive():
             room.thread.join(timeout=1.0)  # a reply it still waits for is not waited for longer
-    if not quiet:
-        print(f"Left the room at {room.url}: {room.sent} answers sent, {len(room.waiting)} not sent; nothing more is "
-              "sent. Your answers stay saved on this machine." if room else "You are not in a room: nothing is sent.")
+    if quiet:
+        return
+    if room is not None or saved is not None:
+        counts = f": {room.sent} answers sent, {len(room.waiting)} not sent" if room else ""
+        again = f" ({ENV_VAR} is set: a lesson you open next joins again)" if os.environ.get(ENV_VAR) else ""
+        print(f"Left the room at {room.url if room else saved['url']}{counts}; nothing more is sent from your "
+              f"lessons{again}. Your answers stay saved on this machine.")
+    else:
+        print("You are not in a room: nothing is sent.")
 
 
 def stop(room: Room) -> None:
@@ -165,23 +142,30 @@ def send_to_room(event: dict) -> None:
         room.add(event)
 
 
-def join_from_environment(event: dict) -> None:
-    """The progress store's listener while RNN_LESSON_ROOM is set: join on the first answer recorded (it is sent,
-    with those before it); a value that can't be used gets one note, never an error. Where a JupyterHub sets the
-    variable without code or name, the kernel's hub token stands for the code and the hub user name for the name."""
-    progress_store.listeners[:] = [f for f in progress_store.listeners if f is not join_from_environment]
-    value = os.environ.get(ENV_VAR, "")
-    if not value or _room is not None:
+def join_later(event: dict) -> None:
+    """The progress store's listener while RNN_LESSON_ROOM is set, or a join_room of the last JOIN_HOURS is saved:
+    join on the first answer recorded (it is sent, with those before it); a value that can't be used gets one note,
+    never an error. Where a JupyterHub sets the variable without code or name, the kernel's hub token stands for
+    the code and the hub user name for the name."""
+    progress_store.listeners[:] = [f for f in progress_store.listeners if f is not join_later]
+    value, saved = os.environ.get(ENV_VAR, ""), saved_join()
+    if _room is not None or not (value or saved):
         return
     given = dict(parse_qsl(urlsplit(value).fragment))
     try:
-        room = start(value, given.get("code") or os.environ.get("JUPYTERHUB_API_TOKEN"),
-                     given.get("name") or os.environ.get("JUPYTERHUB_USER"))
-        print(f"Sending your checks and quiz answers to the room at {room.url} as {room.name!r} ({ENV_VAR} is set); "
-              "leave_room() stops.", flush=True)  # no waiting for the room: this runs inside a check
+        if value:
+            room = start(value, given.get("code") or os.environ.get("JUPYTERHUB_API_TOKEN"),
+                         given.get("name") or os.environ.get("JUPYTERHUB_USER"))
+            why = f"{ENV_VAR} is set"
+        else:
+            room = start(saved["url"], saved["code"], saved["name"])
+            why = f"you joined it in another lesson; until {datetime.fromisoformat(saved['until']):%H:%M}"
+        say(f"Sending your checks and quiz answers to the room at {room.url} as {room.name!r} ({why}); "
+            "leave_room() stops.")  # no waiting for the room: this runs inside a check
     except ValueError as error:
-        print(f"{ENV_VAR} is set to {value!r}, which can't be used ({error}); your work is saved here and not "
-              f"sent. Expected e.g. {ENV_VAR}='http://192.168.1.20:8765#code=CODE&name=NICKNAME'.", flush=True)
+        say(f"{ENV_VAR} is set to {value!r}, which can't be used ({error}); your work is saved here and not sent. "
+            f"Expected e.g. {ENV_VAR}='http://192.168.1.20:8765#code=CODE&name=NICKNAME'." if value else
+            f"The room you joined in another lesson can't be used ({error}); run the join line again.")
 
 
 def checked(url: object, code: object, name: object) -> tuple[str, str, str]:
@@ -207,6 +191,9 @@ def checked(url: object, code: object, name: object) -> tuple[str, str, str]:
     if EMAIL.search(name):
         raise ValueError(f"name: {name!r} looks like an e-mail address, and the room shows names on a shared "
                          "screen; choose a nickname instead, e.g. name='blue-heron'")
+    if name.lower() in PLACEHOLDERS:
+        raise ValueError(f"name: {name!r} is the join line's placeholder, and everyone who keeps it shares one name "
+                         "on the dashboard; put a nickname of your own there, e.g. name='blue-heron'")
     base = parts._replace(fragment="", query="").geturl().rstrip("/")
     return base, code.strip(), name
 
@@ -229,72 +216,35 @@ def learner_id() -> str:
     return new
 
 
-def for_the_room(event: dict) -> dict | None:
-    """An event as the room takes it (no control characters, clipped to the room's lengths), or None where the room
-    would refuse it (an answer from a lesson the room does not know, a time that is not one): it stays here only."""
-    wire = {**event, "item": str(event.get("item", ""))[:MAX_ITEM],
-            "message": CONTROL.sub(" ", str(event.get("message") or ""))[:MAX_MESSAGE]}
+def save_join(room: Room) -> datetime | None:
+    """Keep the room joined beside the progress file for JOIN_HOURS, for the other lessons' kernels: until when
+    (local time), or None where the folder can't be written (this lesson still sends)."""
+    until = datetime.now(timezone.utc) + timedelta(hours=JOIN_HOURS)
+    kept = {"url": room.url, "code": room.code, "name": room.name, "until": until.isoformat(timespec="seconds")}
     try:
-        return asdict(validate_event(wire, "event"))
-    except ValueError:
+        progress_store.progress_path().with_suffix(JOIN_SUFFIX).write_text(json.dumps(kept), encoding="utf-8")
+        return until.astimezone()
+    except OSError:
         return None
 
 
-def send_loop(room: Room) -> None:
-    """Send what waits, batch by batch, until the room is left; never raises (this runs beside the lesson)."""
-    pause = FIRST_PAUSE
-    while not room.stopped.is_set():
-        room.wake.clear()
-        batch = room.take()
-        if not batch and room.heard:
-            room.wake.wait()
-            continue
-        status, detail = post(room, batch)
-        if status == 200:
-            room.done(len(batch))
-            room.sent, room.limit, pause, room.heard = room.sent + len(batch), MAX_EVENTS, FIRST_PAUSE, True
-        elif status in (401, 403):  # sending again can't help
-            hub = room.code == os.environ.get("JUPYTERHUB_API_TOKEN")  # a secret: never printed
-            what = "this JupyterHub's sign-in: ask your instructor to check the room" if hub else (
-                f"the join code {room.code!r}. Check the code with your instructor, then run join_room again")
-            room.note("code", f"The room at {room.url} did not accept {what}; your work is saved here.")
-            stop(room)
-        elif status in (400, 413) and len(batch) > 1:
-            room.limit = len(batch) // 2  # find the one answer it refuses
-        elif status in (400, 413):  # one answer (or, with none, the name it is sent with): given up
-            room.done(1)
-            room.heard = True
-            room.note("refused", f"The room refused one of your answers ({status}: {detail}); it stays saved here.")
-        else:  # not reachable, timed out, a reply lost, the room restarting: all mean "try again later"
-            room.note("unreachable", f"Room not reachable ({detail}); your work is saved and will be sent when it is.")
-        room.first_reply.set()  # after any note, so join_room's own line never contradicts it
-        if status not in (200, 400, 401, 403, 413):
-            room.stopped.wait(pause * random.uniform(0.5, 1.0))  # spread out a room of kernels retrying
-            pause = min(2 * pause, LONGEST_PAUSE)
-
-
-def post(room: Room, events: list[dict]) -> tuple[int, str]:
-    """POST one batch to the room: its HTTP status and what it said (status 0: no reply, or not the room's)."""
-    headers = {"Content-Type": "application/json", "Authorization": f"Bearer {room.code}"}
-    request = urllib.request.Request(f"{room.url}/api/events", batch_body(room, events), headers, method="POST")
+def saved_join() -> dict | None:
+    """The room joined in the last JOIN_HOURS ({"url", "code", "name", "until"}), or None (none, expired, damaged)."""
     try:
-        with DIRECT.open(request, timeout=TIMEOUT) as reply:
-            answer = reply.read(1000)  # the room's is {"stored": n, "duplicates": m}
-        return (200, "") if b'"stored"' in answer else (0, f"{room.url}: that is not the room's reply")
-    except urllib.error.HTTPError as error:  # the room answers {"error": what was wrong}
-        try:
-            return error.code, str(json.loads(error.read(2000))["error"])
-        except (ValueError, KeyError, TypeError, OSError):
-            return error.code, f"{room.url} answered {error.code} {error.reason}"
-    except Exception as error:  # refused, reset, timed out, a reply cut short: no reply came
-        reason = error.reason if isinstance(error, urllib.error.URLError) else error
-        return 0, f"{room.url}: {reason or type(error).__name__}"
+        kept = json.loads(progress_store.progress_path().with_suffix(JOIN_SUFFIX).read_text(encoding="utf-8"))
+        until = datetime.fromisoformat(kept["until"])
+        fresh = datetime.now(timezone.utc) < until <= datetime.now(timezone.utc) + timedelta(hours=JOIN_HOURS)
+        return kept if fresh and all(isinstance(kept.get(k), str) for k in ("url", "code", "name")) else None
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
 
 
-def batch_body(room: Room, events: list[dict]) -> bytes:
-    return json.dumps({"learner": {"id": room.learner, "name": room.name}, "events": events},
-                      ensure_ascii=False).encode("utf-8")
+def forget_join() -> None:
+    try:
+        progress_store.progress_path().with_suffix(JOIN_SUFFIX).unlink(missing_ok=True)
+    except OSError:
+        pass  # a folder that can't be written kept nothing
 
 
-if os.environ.get(ENV_VAR):  # the instructor set the room for this kernel: join on the first answer recorded
-    progress_store.listeners.append(join_from_environment)
+if os.environ.get(ENV_VAR) or saved_join():  # the instructor set the room, or you joined it: join on the first answer
+    progress_store.listeners.append(join_later)
