@@ -7,6 +7,7 @@ import http.client
 import json
 import queue
 import re
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -114,9 +115,11 @@ def test_the_room_never_writes_into_another_file(tmp_path, capsys):
 
 
 @contextmanager
-def running_room(db: Path, *options: str, timeout: float = 60) -> Iterator[tuple[str, list[str]]]:
-    """`python -m rnn_lesson room` on a free loopback port: (its address, the lines it printed); stopped after."""
-    process = subprocess.Popen([sys.executable, "-m", "rnn_lesson", "room", "--db", str(db), "--port", "0", *options],
+def running_room(db: Path, *options: str, timeout: float = 60, port: str | None = "0") -> Iterator[tuple[str, list[str]]]:
+    """`python -m rnn_lesson room` on a free loopback port (or `port`; None: no --port): (its address, the lines it
+    printed); stopped after."""
+    ports = ["--port", port] if port is not None else []
+    process = subprocess.Popen([sys.executable, "-m", "rnn_lesson", "room", "--db", str(db), *ports, *options],
                                cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     lines: queue.Queue = queue.Queue()
     threading.Thread(target=lambda: [lines.put(line) for line in process.stdout] + [lines.put(None)],
@@ -127,7 +130,8 @@ def running_room(db: Path, *options: str, timeout: float = 60) -> Iterator[tuple
             line = lines.get(timeout=max(0.1, deadline - time.monotonic()))
             assert line is not None, "the room stopped at start:\n" + "".join(printed)
             printed.append(line.rstrip("\n"))
-        yield re.search(r"Room open at (http://127\.0\.0\.1:\d+)", printed[0]).group(1), printed
+        opened = next(line for line in printed if line.startswith("Room open at"))
+        yield re.search(r"Room open at (http://127\.0\.0\.1:\d+)", opened).group(1), printed
     finally:
         process.terminate()
         try:
@@ -135,6 +139,12 @@ def running_room(db: Path, *options: str, timeout: float = 60) -> Iterator[tuple
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=10)
+
+
+def free_port() -> str:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return str(probe.getsockname()[1])
 
 
 def call(url: str, method: str, path: str, body: bytes | None = None, **headers: str):
@@ -269,8 +279,8 @@ def test_a_room_restarted_mid_workshop_loses_nothing_and_counts_nothing_twice(tm
         for lid, name in learners.items():
             assert json.loads(post(url, batch(first[lid], name, lid))[2]) == {"stored": 2, "duplicates": 0}
         before = json.loads(read(url)[2])
-    with running_room(db) as (url, printed):  # no --code, --token, --schedule: the ones kept in the file
-        assert f'code="{CODE}"' in "\n".join(printed)
+    with running_room(db, port=None) as (again, printed):  # no --port, --code, --token, --schedule: those kept
+        assert again == url and f'code="{CODE}"' in "\n".join(printed)  # where the learners' kernels send
         for lid, name in learners.items():  # a client re-sends what it is not sure arrived, plus new events
             again = first[lid] + [event("ex.q1", "correct"), event("ex.q3")]
             assert json.loads(post(url, batch(again, name, lid))[2]) == {"stored": 2, "duplicates": 2}
@@ -288,16 +298,11 @@ def test_a_room_restarted_mid_workshop_loses_nothing_and_counts_nothing_twice(tm
 
 def test_the_page_and_its_script_and_style_sheet(room):
     url, _ = room
-    installed = server.HERE / "dashboard.html"
     status, headers, body = read(url, "/")
-    assert status == 200 and body == (installed.read_text(encoding="utf-8") if installed.exists()
-                                      else server.FALLBACK_PAGE)
+    assert status == 200 and body == (server.HERE / "dashboard.html").read_text(encoding="utf-8")
     for name, kind in (("dashboard.js", "javascript"), ("dashboard.css", "css")):
         status, headers, body = call(url, "GET", f"/{name}")  # no data in them: no token needed
-        if (server.HERE / name).exists():
-            assert status == 200 and kind in headers["Content-Type"] and headers["X-Content-Type-Options"] == "nosniff"
-        else:
-            assert status == 404
+        assert status == 200 and kind in headers["Content-Type"] and headers["X-Content-Type-Options"] == "nosniff"
     assert call(url, "GET", "/server.py")[0] == 404 and call(url, "GET", "/store.py")[0] == 404
 
 
@@ -362,3 +367,16 @@ def test_a_service_managers_stop_closes_the_room_as_ctrl_c_does(tmp_path):
     finally:
         process.kill()
     assert process.returncode == 0 and f"Room closed. Everything is kept in {db}" in rest
+
+
+def test_a_room_restarted_on_another_port_says_where_the_learners_still_send(tmp_path):
+    db = tmp_path / "room.sqlite3"
+    with running_room(db) as (url, printed):
+        first = url.rsplit(":", 1)[1]
+    other = next(p for p in iter(free_port, None) if p != first)
+    with running_room(db, port=other) as (url, printed):
+        assert url.endswith(f":{other}")
+        assert printed[0] == (f"This room was on port {first} before, and learners who joined then still send there: "
+                              f"start it with --port {first} to keep them, or give them the new join line below.")
+    with running_room(db, port=None) as (url, printed):  # started again with no --port: the latest port is kept
+        assert url.endswith(f":{other}") and not printed[0].startswith("This room was on port")

@@ -54,6 +54,7 @@ def test_the_wheel_carries_the_data_the_quiz_banks_and_the_widgets_code(wheel):
     banks = {n for n in names if n.startswith("rnn_lesson/data_files/quizzes/") and n.endswith(".toml")}
     assert len(banks) == len(LESSONS)
     assert {"rnn_lesson/course/quiz/quiz.css", "rnn_lesson/course/quiz/answer_controls.js"} <= names
+    assert {f"rnn_lesson/course/room/dashboard.{kind}" for kind in ("html", "js", "css")} <= names  # the room's page
     modules = {p.relative_to(ROOT).as_posix() for p in (ROOT / "rnn_lesson").rglob("*.py")}
     assert modules <= names, f"modules left out of the wheel: {sorted(modules - names)}"
     assert not [n for n in names if n.startswith(("notebooks/", "tests/", "data/"))]

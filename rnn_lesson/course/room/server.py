@@ -1,11 +1,10 @@
 """`python -m rnn_lesson room`: the room's web server (Tornado, which Jupyter already brings).
 
-Learners' kernels POST their events to /api/events with the join code; the instructor opens the
-dashboard (/, /api/summary, /export.csv, /export.json) with a separate token: `?token=` once, then an
-HttpOnly cookie, or `Authorization: Bearer <token>`. The join code never opens the dashboard. It binds only to --host.
-
-Who may send events is one function, `learner_auth(handler) -> bool` (or a coroutine): the join code here. A room
-hosted by JupyterHub (room/hub.py) passes one that asks the hub, and dashboard handlers that check the hub's sign-in.
+It binds only to --host. Learners' kernels POST their events to /api/events with the join code; the instructor
+opens the dashboard (/, /api/summary, /export.csv, /export.json) with a separate token: `?token=` once, then an
+HttpOnly cookie, or `Authorization: Bearer <token>`. The join code never opens the dashboard. Who may send events
+is one function, `learner_auth(handler) -> bool` (or a coroutine): the join code here. A room hosted by JupyterHub
+(room/hub.py) passes one that asks the hub, and dashboard handlers that check the hub's sign-in.
 """
 
 from __future__ import annotations
@@ -29,7 +28,7 @@ import tornado.web
 
 from rnn_lesson.course.room import store, summary
 from rnn_lesson.course.room.events import MAX_BODY, validate_batch
-from rnn_lesson.course.workshop.schedule import SCHEDULES
+from rnn_lesson.course.workshop.schedule import SCHEDULES, start_time
 
 HERE = Path(__file__).parent
 COOKIE = "rnn_lesson_room"
@@ -38,9 +37,6 @@ CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'se
        "base-uri 'none'; form-action 'none'; frame-ancestors 'none'")  # data: only for the page's empty icon
 HEADERS = {"Content-Security-Policy": CSP, "Referrer-Policy": "no-referrer", "X-Content-Type-Options": "nosniff",
            "X-Frame-Options": "DENY", "Cache-Control": "no-store"}
-FALLBACK_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Room</title></head><body><h1>Room
-</h1><p>The dashboard page is not installed. The room's numbers: <a href="api/summary">summary (JSON)</a>,
-<a href="export.csv">export (CSV)</a>, <a href="export.json">export (JSON)</a>.</p></body></html>"""
 LearnerAuth = Callable[[tornado.web.RequestHandler], bool | Awaitable[bool]]
 
 
@@ -145,9 +141,8 @@ class PageHandler(DashboardHandler):
     page = True
 
     def get(self) -> None:
-        page = HERE / "dashboard.html"
         self.set_header("Content-Type", "text/html; charset=utf-8")
-        self.finish(page.read_bytes() if page.exists() else FALLBACK_PAGE)
+        self.finish((HERE / "dashboard.html").read_bytes())
 
 
 class DataHandler(DashboardHandler):
@@ -210,21 +205,13 @@ def lan_address() -> str:
             return "127.0.0.1"
 
 
-def start_time(hh_mm: str) -> datetime:
-    """Today at HH:MM, this machine's local time, in UTC: the instructor's --started."""
-    try:
-        clock = datetime.strptime(hh_mm, "%H:%M").time()
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected the time the workshop started as HH:MM, e.g. 09:30; got {hh_mm!r}")
-    return datetime.combine(datetime.now().date(), clock).astimezone(timezone.utc)
-
-
 def parser() -> argparse.ArgumentParser:
     room = argparse.ArgumentParser(prog="python -m rnn_lesson room", description="Serve the room view for a "
                                    "workshop. `python -m rnn_lesson room merge FILES` builds it from progress exports.")
     room.add_argument("--host", default="127.0.0.1", help="where to listen (default 127.0.0.1: this machine only; "
                       "0.0.0.0: every network this machine is on)")
-    room.add_argument("--port", type=int, default=8765, help="default 8765; 0 picks a free one")
+    room.add_argument("--port", type=int, help="default: the port this --db file's room had (learners' kernels "
+                      "send there), else 8765; 0 picks a free one")
     room.add_argument("--db", default="room.sqlite3", help="the room's file (default ./room.sqlite3); "
                       "start again with the same file to carry on")
     room.add_argument("--code", help="the learners' join code (default: random, kept in the --db file)")
@@ -242,9 +229,9 @@ def main(argv: list[str]) -> int:
         from rnn_lesson.course.room.merge import main as merge
         return merge(argv[1:])
     args = parser().parse_args(argv)
-    for name in ("code", "token"):
-        if getattr(args, name) is not None and not SECRET.fullmatch(getattr(args, name)):
-            print(f"not started: --{name} expected 8 to 128 letters, digits, - or _, got {getattr(args, name)!r}")
+    for name, value in (("code", args.code), ("token", args.token)):
+        if value is not None and not SECRET.fullmatch(value):
+            print(f"not started: --{name} expected 8 to 128 letters, digits, - or _, got {value!r}")
             return 2
     if args.code is not None and args.code == args.token:
         print("not started: --code and --token are the same; the dashboard token must differ from the join code")
@@ -265,19 +252,25 @@ def main(argv: list[str]) -> int:
     schedule = store.setting(db, "schedule", args.schedule or "workshop", replace=args.schedule is not None)
     summary.course_items()  # read the lessons' items now rather than on the dashboard's first request
     app = make_app(db, code, token, schedule, datetime.fromisoformat(started))
+    before = store.kept(db, "port")  # where learners who joined this room send: kept, like the code
+    port = int(before or 8765) if args.port is None else args.port
     try:
-        sockets = tornado.netutil.bind_sockets(args.port, args.host)
+        sockets = tornado.netutil.bind_sockets(port, args.host)
     except OSError as error:
-        print(f"not started: could not listen on {args.host}:{args.port} ({error.strerror or error}); "
+        print(f"not started: could not listen on {args.host}:{port} ({error.strerror or error}); "
               "choose another --port, or stop the program using it")
         return 1
-    server = tornado.httpserver.HTTPServer(app, max_body_size=4 * MAX_BODY, idle_connection_timeout=120,
-                                           body_timeout=30)
+    port = sockets[0].getsockname()[1]
+    if before is not None and int(before) != port:
+        print(f"This room was on port {before} before, and learners who joined then still send there: start it "
+              f"with --port {before} to keep them, or give them the new join line below.", flush=True)
+    store.setting(db, "port", str(port), replace=True)
+    server = tornado.httpserver.HTTPServer(app, max_body_size=4 * MAX_BODY, idle_connection_timeout=120, body_timeout=30)
     server.add_sockets(sockets)
     loop = tornado.ioloop.IOLoop.current()
     with contextlib.suppress(NotImplementedError):  # a service manager's stop (SIGTERM) closes it as Ctrl+C does
         loop.asyncio_loop.add_signal_handler(signal.SIGTERM, loop.stop)
-    print(announcement(args.host, sockets[0].getsockname()[1], code, token, db, schedule), flush=True)
+    print(announcement(args.host, port, code, token, db, schedule), flush=True)
     with contextlib.suppress(KeyboardInterrupt):
         loop.start()
     print(f"Room closed. Everything is kept in {db}; start again with --db {db} to carry on.", flush=True)
@@ -296,5 +289,5 @@ def announcement(host: str, port: int, code: str, token: str, db: Path, schedule
             f'    from rnn_lesson.course.room import join_room; join_room("{url}", code="{code}", name="your pseudonym")\n'
             f'  or, before starting Jupyter: export RNN_LESSON_ROOM="{url}#code={code}&name=YOUR-PSEUDONYM"\n'
             f"Dashboard, for you only (do not project this line): {url}/?token={token}\n"
-            "Stop with Ctrl+C; start again with the same --db to carry on: code, token, schedule and start time "
-            "are kept.")
+            "Stop with Ctrl+C; start again with the same --db to carry on: port, code, token, schedule and start "
+            "time are kept.")

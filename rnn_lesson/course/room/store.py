@@ -104,11 +104,11 @@ def add_batch(path: Path | str, batch: Batch, received: str | None = None) -> tu
     return stored, len(rows) - stored
 
 
-def select(path: Path | str, query: str) -> list[dict]:
+def select(path: Path | str, query: str, parameters: tuple = ()) -> list[dict]:
     connection = connect(path)
     connection.row_factory = sqlite3.Row
     try:
-        return [dict(row) for row in connection.execute(query)]
+        return [dict(row) for row in connection.execute(query, parameters)]
     finally:
         connection.close()
 
@@ -121,6 +121,12 @@ def all_events(path: Path | str) -> list[dict]:
 def learners(path: Path | str) -> list[dict]:
     """Everyone who joined, in the order they first sent something, as dicts of LEARNER_COLUMNS."""
     return select(path, f"SELECT {', '.join(LEARNER_COLUMNS)} FROM learners ORDER BY first_seen, id")
+
+
+def kept(path: Path | str, key: str) -> str | None:
+    """A room setting kept in the file, or None."""
+    rows = select(path, "SELECT value FROM meta WHERE key = ?", (key,))
+    return rows[0]["value"] if rows else None
 
 
 def setting(path: Path | str, key: str, value: str, replace: bool = False) -> str:

@@ -2,12 +2,15 @@
 
 instructor/GUIDE.md shows each schedule as a table (clock, minutes, what); a test checks that its
 tables and these agree, so change both together. A block with a lesson number is that lesson's
-time; the others are welcome, breaks, lunch and the wrap-up.
+time; the others are welcome, breaks, lunch and the wrap-up. `start_time` reads the instructor's
+`--started HH:MM` for the room (room/server.py, room/hub.py).
 """
 
 from __future__ import annotations
 
+import argparse
 from dataclasses import dataclass
+from datetime import datetime, timezone
 
 
 @dataclass(frozen=True)
@@ -45,3 +48,12 @@ def lesson_times(name: str) -> list[dict]:
             times.append({"number": block.lesson, "start": start, "end": start + block.minutes})
         start += block.minutes
     return times
+
+
+def start_time(hh_mm: str) -> datetime:
+    """Today at HH:MM, this machine's local time, in UTC: the instructor's --started."""
+    try:
+        clock = datetime.strptime(hh_mm, "%H:%M").time()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected the time the workshop started as HH:MM, e.g. 09:30; got {hh_mm!r}")
+    return datetime.combine(datetime.now().date(), clock).astimezone(timezone.utc)
