@@ -475,6 +475,8 @@ def test_a_merged_page_shows_the_exports_without_live_only_numbers(browser, tmp_
         assert not page.locator("#pace").is_visible() and not page.locator("#elapsed").is_visible()
         assert not page.locator("#export").is_visible()
         assert "view scrambles the sequences" in page.locator("#misconceptions").inner_text()
+        assert page.locator("#room-lesson .detail").inner_text() == "1 learner there"  # ana reached 02, ben 01
+        assert "to the last answer in the exports" in page.locator("#stuck-note").inner_text()  # no "now" in exports
         assert errors == []
     finally:
         page.close()

@@ -179,6 +179,7 @@ def test_merge_builds_the_same_view_from_exports_and_counts_a_file_given_twice_o
     assert merge.main(files + ["--json", str(tmp_path / "room.json"), "--csv", str(tmp_path / "room.csv")]) == 0
     out = capsys.readouterr().out
     assert out.startswith("Merged 3 exports: 2 learners, 8 events, 5 already counted; 2025-05-01 10:00 to 10:30 UTC.")
+    assert "ben: 01 ex.q1, 28 minutes, wrong 2x" in out
     assert "ben: 01 ex.q1" in out and "1 learner (2 times), 02 ex.q1: count both biases" in out
     data = json.loads((tmp_path / "room.json").read_text())
     assert counts(data["summary"], "01_input_shaping")[("exercise", "ex.q1")] == (1, 1, 0)
@@ -210,7 +211,9 @@ def test_merge_reads_what_the_progress_store_exports(tmp_path, monkeypatch, caps
     progress_store.record_card("card-1", True)
     progress_store.progress(export=tmp_path / "dana.json")
     assert merge.main([str(tmp_path / "dana.json")]) == 0
-    assert "Merged 1 exports: 1 learners, 3 events;" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert f"Your progress is exported to {tmp_path / 'dana.json'}." in out
+    assert "Merged 1 export: 1 learner, 3 events;" in out
     result = merge.merge([tmp_path / "dana.json"], "short")[2]
     assert counts(result, "01_input_shaping")[("exercise", "ex.q1")] == (1, 0, 0)
 
@@ -239,6 +242,9 @@ def test_quiz_items_are_numbered_as_learners_see_them_and_read_as_plain_text():
     assert not any("`" in label or "**" in label for label in quiz)
     assert summary.plain("Shape of `output`?\n\n```python\nh_n = x\n```\n**(N, L, D*H)**") == \
         "Shape of output? h_n = x (N, L, D*H)"
+    assert summary.plain("a *rising* or _falling_ x_t, a * b, W_hh h_{t-1}") == "a rising or falling x_t, a * b, W_hh h_{t-1}"
+    labels = [label for items in summary.course_items().values() for _, _, label in items]
+    assert not [label for label in labels if re.search(r"[`]|\*\*|(?<![\w*])\*\w", label)]  # exercises' too
 
 
 def test_merge_refuses_two_exports_of_one_name_from_different_folders(tmp_path, capsys):

@@ -296,4 +296,5 @@ def progress(export: str | Path | None = None) -> pd.DataFrame:
     table = progress_table(state)
     if export is not None:
         write_export(export, table, state, [dict(zip(COLUMNS, row)) for row in read_events()])
+        print(f"Your progress is exported to {export.resolve()}.")
     return table

@@ -106,7 +106,8 @@
     $("learners").textContent = String(summary.room.learners);
     $("elapsed").textContent = duration(pace.elapsed_minutes);
     $("pace").textContent = paceText(pace.behind_minutes);
-    const here = pace.room && pace.room.learners !== undefined ? `${pace.room.learners} learners there` : "";
+    const count = pace.room ? pace.room.learners : undefined;
+    const here = count === undefined ? "" : `${count} ${count === 1 ? "learner" : "learners"} there`;
     $("room-lesson").replaceChildren(lessonName(pace.room) || "no lesson started yet", el("span", here, "detail"));
     const slot = (pace.schedule || []).find((s) => pace.expected && s.number === pace.expected.number);
     $("expected-lesson").replaceChildren(lessonName(pace.expected) || "the schedule has ended",
@@ -224,6 +225,8 @@
     // Time, pace and the export links belong to a live room: a merged page has none of them.
     for (const id of ["elapsed", "pace", "expected-lesson"]) $(id).parentElement.hidden = true;
     $("export").hidden = true;
+    $("stuck-note").textContent = "Learners whose last answer in the exports was on an item they had not solved: "
+      + "minutes from their first wrong attempt at it to the last answer in the exports.";
   } else {
     refresh();
   }

@@ -78,7 +78,8 @@ def merge(paths: list[Path], schedule: str) -> tuple[list[dict], list[dict], dic
     # learners reached still shows).
     numbers["room"]["merged"] = True
     numbers["pace"].update(expected=None, behind_minutes=None, elapsed_minutes=None)
-    line = (f"Merged {len(paths)} exports: {len(learners)} learners, {len(events)} events"
+    line = (f"Merged {plural(len(paths), 'export')}: {plural(len(learners), 'learner')}, "
+            f"{plural(len(events), 'event')}"
             f"{f', {duplicates} already counted' if duplicates else ''}"
             f"{f', {invalid} not valid and left out' if invalid else ''}"
             f"; {min(times):%Y-%m-%d %H:%M} to {max(times):%H:%M} UTC.")
@@ -98,7 +99,8 @@ def describe(numbers: dict) -> str:
               f"{m['message']}"
               for m in numbers["misconceptions"]]
     lines.append("Stuck at the last event:" if numbers["stuck"] else "Nobody stuck at the last event.")
-    lines += [f"   {s['learner']}: {s['notebook'][:2]} {s['item']}, {s['minutes']:g} min, wrong {s['tries']}x"
+    lines += [f"   {s['learner']}: {s['notebook'][:2]} {s['item']}, "
+              f"{'under a minute' if s['minutes'] < 1 else plural(round(s['minutes']), 'minute')}, wrong {s['tries']}x"
               for s in numbers["stuck"]]
     if numbers["pace"]["room"]:
         room = numbers["pace"]["room"]

@@ -42,7 +42,7 @@ def course_items() -> Catalogue:
 
     items: Catalogue = {}
     for lesson in LESSONS:
-        exercises = [("exercise", ex.id, f"Exercise {ex.id.removeprefix('ex.')}: {ex.task}")
+        exercises = [("exercise", ex.id, f"Exercise {ex.id.removeprefix('ex.')}: {plain(ex.task)}")
                      for ex in exercises_of(lesson.notebook)]
         questions = [("quiz", q.id, f"Quiz question {number}: {plain(q.prompt)}")
                      for number, q in enumerate((q for q in load_bank(lesson.notebook).questions if q.type != "card"), 1)]
@@ -52,9 +52,10 @@ def course_items() -> Catalogue:
 
 
 def plain(markdown: str) -> str:
-    """A question's Markdown as one line of plain text, as the dashboard shows it: no fences, backticks or bold."""
-    text = re.sub(r"```\w*", " ", markdown)
-    return " ".join(text.replace("`", "").replace("**", "").split())  # keeps h_n and D*H as they are
+    """Markdown as one line of plain text, as the dashboard shows it: no fences, backticks, bold or emphasis."""
+    text = re.sub(r"```\w*", " ", markdown).replace("`", "").replace("**", "")
+    text = re.sub(r"(?<![\w*])([*_])(?=\S)(.+?)(?<=\S)\1(?![\w*])", r"\2", text)  # *word*, _word_: D*H, h_n stay
+    return " ".join(text.split())
 
 
 def minutes_between(earlier: str | datetime, later: datetime) -> float:
