@@ -102,6 +102,7 @@ def learner(tmp_path, monkeypatch):
     monkeypatch.delenv(client.ENV_VAR, raising=False)
     monkeypatch.setattr(progress_store, "_pending", [])
     monkeypatch.setattr(progress_store, "listeners", [])
+    monkeypatch.setattr(client, "_stay_out", False)
     monkeypatch.setattr(sender, "FIRST_PAUSE", 0.05)
     monkeypatch.setattr(sender, "LONGEST_PAUSE", 0.2)
     monkeypatch.setattr(sender, "TIMEOUT", 1.0)
@@ -224,11 +225,12 @@ def test_nothing_leaves_the_machine_without_joining(learner, monkeypatch):
     opened = []
     monkeypatch.setattr(socket.socket, "connect", lambda self, address: opened.append(address))
     monkeypatch.setattr(socket.socket, "connect_ex", lambda self, address: opened.append(address))
+    progress_store.listeners.append(client.join_later)  # what importing the course does, in every kernel
     progress_store.record_exercise("01_input_shaping", "ex.q1", False, "wrong")
     progress_store.record_quiz_answer("01_input_shaping", "01-shape", True)
     progress_store.record_card("card-1", True)
     time.sleep(0.2)
-    assert opened == [] and progress_store.listeners == []
+    assert opened == [] and progress_store.listeners == [client.join_later] and client._room is None
     assert not any(t.name == "rnn-lesson-room" for t in threading.enumerate())
 
 
@@ -236,16 +238,20 @@ def test_rnn_lesson_room_joins_on_the_first_recorded_answer(learner, loop, monke
     db = learner / "room.sqlite3"
     port = loop.room(db)
     monkeypatch.setenv(client.ENV_VAR, f"http://127.0.0.1:{port}#code={CODE}&name=blue heron")
-    progress_store.listeners.append(client.join_later)  # what importing the client does when it is set
+    progress_store.listeners.append(client.join_later)  # what importing the client does
     progress_store.record_exercise("04_prediction", "ex.q1", False, "model.eval() was not called")
     wait_for(lambda: len(store.all_events(db)) == 1)
     assert store.learners(db)[0]["name"] == "blue heron"
-    assert progress_store.listeners == [client.send_to_room]  # joined once, no longer waiting to join
-    monkeypatch.setenv(client.ENV_VAR, "192.168.1.20:8765")
+    assert progress_store.listeners == [client.join_later, client.send_to_room]  # joined once
     client.leave_room(quiet=True)
-    progress_store.listeners.append(client.join_later)
-    progress_store.record_exercise("04_prediction", "ex.q1", True)  # a value that can't be used: one note, no error
-    assert "RNN_LESSON_ROOM is set to '192.168.1.20:8765', which can't be used" in capsys.readouterr().out
+    progress_store.record_exercise("04_prediction", "ex.q2", False, "after leaving")  # this kernel left: stays out
+    time.sleep(0.2)
+    assert client._room is None and len(store.all_events(db)) == 1
+    monkeypatch.setenv(client.ENV_VAR, "192.168.1.20:8765")
+    monkeypatch.setattr(client, "_stay_out", False)  # a new kernel
+    for _ in range(3):
+        progress_store.record_exercise("04_prediction", "ex.q1", True)  # a value that can't be used: one note
+    assert capsys.readouterr().out.count("RNN_LESSON_ROOM is set to '192.168.1.20:8765', which can't be used") == 1
 
 
 def test_on_a_hub_the_kernels_token_stands_for_the_code_and_is_never_printed(learner, loop, monkeypatch, capsys):
@@ -257,9 +263,11 @@ def test_on_a_hub_the_kernels_token_stands_for_the_code_and_is_never_printed(lea
     progress_store.listeners.append(client.join_later)
     progress_store.record_exercise("01_input_shaping", "ex.q1", False, "wrong")
     wait_for(lambda: client._room is None)  # refused: it stopped
+    progress_store.record_exercise("01_input_shaping", "ex.q1", False, "wrong again")  # and stays out: no new note
     out = capsys.readouterr().out
-    assert "as 'learner-7' (RNN_LESSON_ROOM is set)" in out
-    assert "did not accept this JupyterHub's sign-in" in out and secret not in out
+    assert "as 'learner-7' (RNN_LESSON_ROOM is set)" in out and client._room is None
+    assert out.count("did not accept this JupyterHub's sign-in") == 1 and secret not in out
+    monkeypatch.setattr(client, "_stay_out", False)  # a new kernel
 
     async def hub_room():  # a room that takes the hub's token, as a hub-managed room does
         server = tornado.httpserver.HTTPServer(make_app(learner / "hub.sqlite3", code=secret, token=TOKEN))
@@ -270,7 +278,7 @@ def test_on_a_hub_the_kernels_token_stands_for_the_code_and_is_never_printed(lea
     monkeypatch.setenv(client.ENV_VAR, f"http://127.0.0.1:{loop.run(hub_room())}")
     progress_store.listeners.append(client.join_later)
     progress_store.record_exercise("01_input_shaping", "ex.q1", True)
-    wait_for(lambda: len(store.all_events(learner / "hub.sqlite3")) == 2)
+    wait_for(lambda: len(store.all_events(learner / "hub.sqlite3")) == 3)
     assert store.learners(learner / "hub.sqlite3")[0]["name"] == "learner-7"
 
 
@@ -481,3 +489,34 @@ def test_a_saved_join_expires_and_a_refused_code_saves_none(learner, loop, capsy
         assert client.saved_join() is None  # yesterday's workshop, a file edited by hand, a damaged file
     saved.write_text("{")
     assert client.saved_join() is None
+
+
+def another_lesson(code: str) -> str:
+    """Run `code` in a kernel of another lesson (a process with the same progress folder): what it printed."""
+    lesson = subprocess.run([sys.executable, "-c", "from rnn_lesson.course.room import join_room, leave_room\n" + code],
+                            env=dict(os.environ), capture_output=True, text=True, timeout=60)
+    assert lesson.returncode == 0, lesson.stderr
+    return lesson.stdout
+
+
+def test_a_lesson_open_before_the_join_follows_the_join_and_the_leave_made_in_another(learner, loop, capsys):
+    rooms = {name: learner / f"{name}.sqlite3" for name in ("morning", "afternoon")}
+    url = {name: f"http://127.0.0.1:{loop.room(db)}" for name, db in rooms.items()}
+    progress_store.listeners.append(client.join_later)  # this kernel imported the course before anyone joined
+    progress_store.record_exercise("02_the_rnn_layer", "ex.q1", False, "before joining")
+    assert client._room is None
+    assert "Joined the room" in another_lesson(f'join_room("{url["morning"]}", code="{CODE}", name="otter")')
+    progress_store.record_exercise("02_the_rnn_layer", "ex.q1", True)
+    wait_for(lambda: len(store.all_events(rooms["morning"])) == 2)  # both answers of this kernel, the earlier too
+    assert "you joined it in another lesson" in capsys.readouterr().out
+
+    another_lesson(f'join_room("{url["afternoon"]}", code="{CODE}", name="otter")')  # another room, joined there
+    progress_store.record_exercise("02_the_rnn_layer", "ex.q2", False, "after the switch")
+    wait_for(lambda: len(store.all_events(rooms["afternoon"])) == 3)  # this answer went to the room joined last
+    assert len(store.all_events(rooms["morning"])) == 2
+
+    assert "Left the room at" in another_lesson("leave_room()")
+    progress_store.record_exercise("02_the_rnn_layer", "ex.q2", True)  # left in another lesson: not sent from here
+    time.sleep(0.3)
+    assert client._room is None and len(store.all_events(rooms["afternoon"])) == 3
+    assert len(progress_store.read_events()) == 4  # and still saved here

@@ -44,6 +44,7 @@ PLACEHOLDERS = ("your pseudonym", "your-pseudonym", "nickname", "your nickname")
 _room: Room | None = None
 _lock = threading.Lock()
 _unsaid: list[str] = []  # notes waiting to be shown under the next cell that runs (in a notebook)
+_stay_out = False  # this kernel left (leave_room) or was refused: it joins again only by join_room
 
 
 def say(text: str) -> None:
@@ -81,6 +82,7 @@ def join_room(url: str, code: str | None = None, name: str | None = None) -> Non
     room.first_reply.wait(JOIN_WAIT)
     show_notes()  # here, under this cell
     until = save_join(room) if "code" not in room.noted else None  # a refused code joins no lesson
+    room.shared = until is not None
     if room.noted:  # the room could not be reached (its answers wait), or refused the code: its note said so
         return
     before = f", starting with the {earlier} you gave before" if earlier else ""
@@ -91,12 +93,12 @@ def join_room(url: str, code: str | None = None, name: str | None = None) -> Non
 
 def start(url: object, code: object, name: object) -> Room:
     """Join (leaving any room joined before): queue every answer so far, start the sending thread."""
-    global _room
-    room = Room(*checked(url, code, name), learner=learner_id(), say=say, leave=stop)
+    global _room, _stay_out
+    room = Room(*checked(url, code, name), learner=learner_id(), say=say, leave=refused)
     if _room is not None:
         stop(_room)
     with _lock:
-        _room = room
+        _room, _stay_out = room, False
         progress_store.listeners.append(send_to_room)
     for row in progress_store.read_events():
         room.add(dict(zip(progress_store.COLUMNS, row)))
@@ -107,9 +109,9 @@ def start(url: object, code: object, name: object) -> Room:
 
 def leave_room(quiet: bool = False) -> None:
     """Stop sending answers to the room, from this lesson and the others. Answers not sent stay saved here."""
-    room, saved = _room, saved_join()
+    global _stay_out
+    room, saved, _stay_out = _room, saved_join(), True
     forget_join()
-    progress_store.listeners[:] = [f for f in progress_store.listeners if f is not join_later]
     if room is not None:
         stop(room)
         if room.thread.is_alive():
@@ -136,20 +138,41 @@ def stop(room: Room) -> None:
     room.wake.set()
 
 
+def refused(room: Room) -> None:
+    """The room refused the code (sender.py): this kernel stops, and a join saved for the other lessons goes."""
+    global _stay_out
+    stop(room)
+    _stay_out = True
+    if (saved := saved_join()) is not None and (saved["url"], saved["code"]) == (room.url, room.code):
+        forget_join()
+
+
 def send_to_room(event: dict) -> None:
-    """The progress store's listener: queue each new answer for the room joined."""
-    if (room := _room) is not None:
-        room.add(event)
+    """The progress store's listener: queue each new answer for the room joined. A join shared with the other
+    lessons ends here too when one of them left it (or joined another room: then this answer goes there)."""
+    if (room := _room) is None:
+        return
+    saved = saved_join() if room.shared else None
+    if room.shared and (saved is None or (saved["url"], saved["code"], saved["name"]) != (room.url, room.code,
+                                                                                           room.name)):
+        stop(room)
+        join_later(event)
+        return
+    room.add(event)
 
 
 def join_later(event: dict) -> None:
-    """The progress store's listener while RNN_LESSON_ROOM is set, or a join_room of the last JOIN_HOURS is saved:
-    join on the first answer recorded (it is sent, with those before it); a value that can't be used gets one note,
-    never an error. Where a JupyterHub sets the variable without code or name, the kernel's hub token stands for
-    the code and the hub user name for the name."""
-    progress_store.listeners[:] = [f for f in progress_store.listeners if f is not join_later]
-    value, saved = os.environ.get(ENV_VAR, ""), saved_join()
-    if _room is not None or not (value or saved):
+    """The progress store's listener in every kernel: where RNN_LESSON_ROOM is set, or a join_room of the last
+    JOIN_HOURS is saved (another lesson joined after this kernel started, say), join on the answer recorded (it is
+    sent, with those before it); a value that can't be used gets one note, never an error. Where a JupyterHub sets
+    the variable without code or name, the kernel's hub token stands for the code and the hub user name for the name.
+    """
+    global _stay_out
+    if _room is not None or _stay_out:
+        return
+    value = os.environ.get(ENV_VAR, "")
+    saved = None if value else saved_join()
+    if not (value or saved):
         return
     given = dict(parse_qsl(urlsplit(value).fragment))
     try:
@@ -159,10 +182,12 @@ def join_later(event: dict) -> None:
             why = f"{ENV_VAR} is set"
         else:
             room = start(saved["url"], saved["code"], saved["name"])
-            why = f"you joined it in another lesson; until {datetime.fromisoformat(saved['until']):%H:%M}"
+            room.shared = True
+            why = f"you joined it in another lesson; until {datetime.fromisoformat(saved['until']).astimezone():%H:%M}"
         say(f"Sending your checks and quiz answers to the room at {room.url} as {room.name!r} ({why}); "
             "leave_room() stops.")  # no waiting for the room: this runs inside a check
     except ValueError as error:
+        _stay_out = True  # one note, not one per answer
         say(f"{ENV_VAR} is set to {value!r}, which can't be used ({error}); your work is saved here and not sent. "
             f"Expected e.g. {ENV_VAR}='http://192.168.1.20:8765#code=CODE&name=NICKNAME'." if value else
             f"The room you joined in another lesson can't be used ({error}); run the join line again.")
@@ -246,5 +271,6 @@ def forget_join() -> None:
         pass  # a folder that can't be written kept nothing
 
 
-if os.environ.get(ENV_VAR) or saved_join():  # the instructor set the room, or you joined it: join on the first answer
-    progress_store.listeners.append(join_later)
+# Joins only where the instructor set RNN_LESSON_ROOM or you ran join_room (in this lesson or another): it reads a
+# small file beside your progress on an answer, and sends nothing otherwise.
+progress_store.listeners.append(join_later)

@@ -46,7 +46,8 @@ class Room:
     name: str
     learner: str
     say: Callable[[str], None] = print  # how a note reaches the learner (client.say: under a cell they see)
-    leave: Callable[[Room], None] = lambda room: room.stopped.set()  # a refused code leaves (client.stop)
+    leave: Callable[[Room], None] = lambda room: room.stopped.set()  # a refused code leaves (client.refused)
+    shared: bool = False  # the join is saved for the other lessons: leaving in one of them stops this one (client.py)
     waiting: deque = field(default_factory=deque)
     lock: threading.Lock = field(default_factory=threading.Lock)  # the kernel adds while the thread sends
     wake: threading.Event = field(default_factory=threading.Event)
