@@ -243,7 +243,9 @@ def test_rnn_lesson_room_joins_on_the_first_recorded_answer(learner, loop, monke
     wait_for(lambda: len(store.all_events(db)) == 1)
     assert store.learners(db)[0]["name"] == "blue heron"
     assert progress_store.listeners == [client.join_later, client.send_to_room]  # joined once
-    client.leave_room(quiet=True)
+    client.leave_room()
+    assert "nothing more is sent from this lesson. RNN_LESSON_ROOM is set for your Jupyter (by your instructor), so " \
+           "your other lessons still send: run leave_room() in each of them." in capsys.readouterr().out
     progress_store.record_exercise("04_prediction", "ex.q2", False, "after leaving")  # this kernel left: stays out
     time.sleep(0.2)
     assert client._room is None and len(store.all_events(db)) == 1

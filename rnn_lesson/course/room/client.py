@@ -120,9 +120,10 @@ def leave_room(quiet: bool = False) -> None:
         return
     if room is not None or saved is not None:
         counts = f": {room.sent} answers sent, {len(room.waiting)} not sent" if room else ""
-        again = f" ({ENV_VAR} is set: a lesson you open next joins again)" if os.environ.get(ENV_VAR) else ""
-        print(f"Left the room at {room.url if room else saved['url']}{counts}; nothing more is sent from your "
-              f"lessons{again}. Your answers stay saved on this machine.")
+        where = (f"this lesson. {ENV_VAR} is set for your Jupyter (by your instructor), so your other lessons "
+                 "still send: run leave_room() in each of them" if os.environ.get(ENV_VAR) else "your lessons")
+        print(f"Left the room at {room.url if room else saved['url']}{counts}; nothing more is sent from {where}. "
+              "Your answers stay saved on this machine.")
     else:
         print("You are not in a room: nothing is sent.")
 
