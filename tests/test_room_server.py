@@ -369,14 +369,18 @@ def test_a_service_managers_stop_closes_the_room_as_ctrl_c_does(tmp_path):
     assert process.returncode == 0 and f"Room closed. Everything is kept in {db}" in rest
 
 
-def test_a_room_restarted_on_another_port_says_where_the_learners_still_send(tmp_path):
+def test_a_room_restarted_on_another_port_says_where_the_learners_still_send(tmp_path, capsys):
     db = tmp_path / "room.sqlite3"
     with running_room(db) as (url, printed):
         first = url.rsplit(":", 1)[1]
     other = next(p for p in iter(free_port, None) if p != first)
     with running_room(db, port=other) as (url, printed):
         assert url.endswith(f":{other}")
-        assert printed[0] == (f"This room was on port {first} before, and learners who joined then still send there: "
-                              f"start it with --port {first} to keep them, or give them the new join line below.")
+        assert printed[0] == (f"This room was on port {first} before, and learners who joined then still send there. "
+                              f"To keep them, stop this room and start it with --port {first}; otherwise give them "
+                              f"the new join line below (their other lessons follow it). Port {other} is kept for "
+                              "the next start.")
+        assert server.main(["--db", str(db)]) == 1  # a second room on the same file, by mistake
+        assert "not started: another room is serving" in capsys.readouterr().out
     with running_room(db, port=None) as (url, printed):  # started again with no --port: the latest port is kept
         assert url.endswith(f":{other}") and not printed[0].startswith("This room was on port")

@@ -110,6 +110,9 @@ def main(argv: list[str]) -> int:
     except store.NotARoomFile as error:
         print(f"not started: {error}")
         return 1
+    if (held := store.lock(db)) is None:  # held while the room serves: released when its process ends
+        print(f"not started: another room is serving {db} now; give this service another --db")
+        return 1
     started = store.setting(db, "started", (args.started or datetime.now(timezone.utc)).isoformat(timespec="seconds"),
                             replace=args.started is not None)
     schedule = store.setting(db, "schedule", args.schedule or "workshop", replace=args.schedule is not None)

@@ -242,6 +242,9 @@ def main(argv: list[str]) -> int:
     except store.NotARoomFile as error:
         print(f"not started: {error}")
         return 1
+    if (held := store.lock(db)) is None:
+        print(f"not started: another room is serving {db} now; stop that one first (Ctrl+C in its terminal)")
+        return 1
     code = store.setting(db, "code", args.code or new_code(), replace=args.code is not None)
     token = store.setting(db, "token", args.token or secrets.token_urlsafe(24), replace=args.token is not None)
     if same(code, token):
@@ -262,8 +265,9 @@ def main(argv: list[str]) -> int:
         return 1
     port = sockets[0].getsockname()[1]
     if before is not None and int(before) != port:
-        print(f"This room was on port {before} before, and learners who joined then still send there: start it "
-              f"with --port {before} to keep them, or give them the new join line below.", flush=True)
+        print(f"This room was on port {before} before, and learners who joined then still send there. To keep them, "
+              f"stop this room and start it with --port {before}; otherwise give them the new join line below (their "
+              f"other lessons follow it). Port {port} is kept for the next start.", flush=True)
     store.setting(db, "port", str(port), replace=True)
     server = tornado.httpserver.HTTPServer(app, max_body_size=4 * MAX_BODY, idle_connection_timeout=120, body_timeout=30)
     server.add_sockets(sockets)
@@ -273,6 +277,7 @@ def main(argv: list[str]) -> int:
     print(announcement(args.host, port, code, token, db, schedule), flush=True)
     with contextlib.suppress(KeyboardInterrupt):
         loop.start()
+    held.release()
     print(f"Room closed. Everything is kept in {db}; start again with --db {db} to carry on.", flush=True)
     return 0
 

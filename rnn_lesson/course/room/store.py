@@ -14,6 +14,8 @@ import sqlite3
 from datetime import datetime, timezone
 from pathlib import Path
 
+from filelock import FileLock, Timeout
+
 from rnn_lesson.course.room.events import Batch
 
 BUSY_SECONDS = 10
@@ -81,6 +83,17 @@ def init(path: Path | str) -> None:
     finally:
         if connection is not None:
             connection.close()
+
+
+def lock(path: Path | str) -> FileLock | None:
+    """The lock a room holds on its file while it serves it (`<file>.lock` beside it, released when the room's
+    process ends), or None when another room holds it: two rooms writing one file would confuse the instructor."""
+    held = FileLock(f"{path}.lock")
+    try:
+        held.acquire(timeout=0)
+    except Timeout:
+        return None
+    return held
 
 
 def add_batch(path: Path | str, batch: Batch, received: str | None = None) -> tuple[int, int]:
