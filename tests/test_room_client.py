@@ -13,6 +13,7 @@ import sys
 import textwrap
 import threading
 import time
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -20,7 +21,7 @@ import tornado.httpserver
 import tornado.netutil
 import tornado.web
 
-from rnn_lesson.course import progress_store
+from rnn_lesson.course import progress_events, progress_store
 from rnn_lesson.course.room import client, sender, store
 from rnn_lesson.course.room.server import make_app
 
@@ -142,8 +143,10 @@ def free_port():
 def test_answers_arrive_with_their_messages_and_earlier_answers_count(learner, loop, capsys):
     db = learner / "room.sqlite3"
     port = loop.room(db)
+    last_week = (datetime.now(timezone.utc) - timedelta(days=7)).isoformat(timespec="seconds")
+    progress_store.save(progress_events.event("exercise", "02_the_rnn_layer", "ex.q1", "incorrect", "old", last_week))
     progress_store.record_exercise("01_input_shaping", "ex.q1", False, WRONG[1])  # before joining
-    client.join_room(f"http://127.0.0.1:{port}", code=CODE, name="blue-heron")
+    client.join_room(f"http://127.0.0.1:{port}", code=CODE, name="blue-heron")  # last week's answer stays here
     assert "Joined the room at http://127.0.0.1:" in capsys.readouterr().out
     progress_store.record_quiz_answer("01_input_shaping", "01-shape", False, "h_n is (layers, batch, hidden)")
     progress_store.record_exercise("01_input_shaping", "ex.q1", True)
@@ -178,7 +181,7 @@ def test_a_room_that_cannot_be_reached_gives_one_note_and_gets_the_answers_when_
     assert time.perf_counter() - started < 2
     time.sleep(0.5)  # several tries, each refused
     out = capsys.readouterr().out
-    assert out.count("Room not reachable") == 1 and "your work is saved and will be sent when it is" in out
+    assert out.count("Room not reachable") == 1 and "your work is saved here and goes to the room once it is back." in out
     assert "Joined" not in out and len(out.splitlines()) == 1
     loop.room(db, port)
     wait_for(lambda: len(store.all_events(db)) == 5)
@@ -433,7 +436,7 @@ def test_in_a_notebook_a_note_made_during_a_quiz_click_shows_under_the_next_cell
             "method": "custom", "content": {"event": "click"}}}))  # what JupyterLab sends when the button is clicked
         time.sleep(1.5)  # the click's answer is tried, and refused, while the learner reads
         shown = run_cell(kc, "1")
-        assert shown.count("Room not reachable") == 1 and "will be sent when it is" in shown
+        assert shown.count("Room not reachable") == 1 and "goes to the room once it is back" in shown
         assert run_cell(kc, "1 + 1") == ""  # shown once
         loop.room(db, port)
         wait_for(lambda: len(store.all_events(db)) == 1, 10)

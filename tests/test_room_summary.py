@@ -277,8 +277,9 @@ def test_merge_replaces_only_its_own_output_unless_told_to(tmp_path, capsys):
     for flag, path in (("--json", live), ("--out", notes), ("--csv", table)):
         before = path.read_text()
         assert merge.main([str(tmp_path / "ana.json"), flag, str(path)]) == 1
-        assert capsys.readouterr().out == (f"not merged: {path} exists and is not a file room merge wrote, so it is "
-                                           "left as it is; give another name, or add --overwrite to replace it\n")
+        assert capsys.readouterr().out == (f"not merged: {path} already exists, and room merge did not write it, so "
+                                           "it is left as it is; give another name, or add --overwrite to replace "
+                                           "it\n")
         assert path.read_text() == before
     assert merge.main([str(tmp_path / "ana.json"), "--csv", str(table), "--overwrite"]) == 0  # the fix works
     assert len(table.read_text().splitlines()) == 1 + len([e for e in EVENTS if e["learner_id"] == ANA])
@@ -288,3 +289,17 @@ def test_merge_replaces_only_its_own_output_unless_told_to(tmp_path, capsys):
         assert merge.main([str(tmp_path / "ana.json"), str(tmp_path / "ben.json"), "--out", str(page)]) == 0
     assert merge.main([str(tmp_path / "ana.json"), "--json", str(tmp_path / "no" / "room.json")]) == 1
     assert "not written: " in capsys.readouterr().out.splitlines()[-1]
+
+
+def test_one_export_handed_in_under_two_names_is_one_learner(tmp_path, capsys):
+    ana = [e for e in EVENTS if e["learner_id"] == ANA]
+    export(tmp_path / "ana.json", ana)
+    export(tmp_path / "bob.json", ana)  # ana's file, copied and renamed
+    events, learners, numbers, line = merge.merge([tmp_path / "ana.json", tmp_path / "bob.json"], "workshop")
+    assert [learner["name"] for learner in learners] == ["ana"] and numbers["room"]["learners"] == 1
+    assert len(events) == len(ana) and line.endswith("bob.json repeats ana's answers (counted once).")
+
+
+def test_two_learners_of_one_name_are_told_apart():
+    learners = [{"id": "a" * 32, "name": "heron"}, {"id": "b" * 32, "name": "otter"}, {"id": "c" * 32, "name": "heron"}]
+    assert summary.shown_names(learners) == {"a" * 32: "heron", "b" * 32: "otter", "c" * 32: "heron (2)"}

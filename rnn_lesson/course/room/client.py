@@ -7,8 +7,8 @@ has its own kernel: each joins on its first answer) until `leave_room()`. A back
 when it is back, counted once by the room. In a notebook a note shows under the cell you run next.
 
 What is sent, and when (the README's privacy line says the same): from joining until leave_room(),
-each quiz answer, exercise check and review card as you make it, and on joining the ones you made
-before (so a late joiner's work counts). Each: a random id, the time (UTC, to the second), kind,
+each quiz answer, exercise check and review card as you make it, and on joining the ones you made in
+the JOIN_HOURS before (so a late joiner's work counts). Each: a random id, the time (UTC, to the second), kind,
 lesson, question/exercise/card id, outcome (correct, incorrect, got it, not yet) and the wrong-answer
 message you were shown (it may quote what your answer gave, e.g. a shape). With them: your chosen name
 (on a JupyterHub that sets RNN_LESSON_ROOM without one, your hub user name) and a random learner id
@@ -40,6 +40,7 @@ JOIN_WAIT = 3.0  # how long join_room waits for the first reply, so its line say
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # control characters other than tab and newline
 EMAIL = re.compile(r"\S+@\S+\.\w+")
 PLACEHOLDERS = ("your pseudonym", "your-pseudonym", "nickname", "your nickname")  # the join lines' own words
+OWN_NAME = "say an animal and a number of your own choosing"  # no example name: the room would fill with it
 
 _room: Room | None = None
 _lock = threading.Lock()
@@ -74,7 +75,7 @@ def join_room(url: str, code: str | None = None, name: str | None = None) -> Non
     url: the address the instructor gives, e.g. "http://192.168.1.20:8765" (its "#code=...&name=..."
     part, if you paste the whole join line, fills in `code` and `name`). code: the room's join code.
     name: a nickname of at most 40 characters, shown to the instructor; not your e-mail address.
-    The answers you gave before joining (or before a kernel restart) are sent too; all stay saved here as well.
+    The answers you gave in the 12 hours before joining are sent too; all stay saved here as well.
     The other lessons you open in the next 12 hours join the same room on their first answer.
     """
     room = start(url, code, name)
@@ -100,8 +101,10 @@ def start(url: object, code: object, name: object) -> Room:
     with _lock:
         _room, _stay_out = room, False
         progress_store.listeners.append(send_to_room)
-    for row in progress_store.read_events():
-        room.add(dict(zip(progress_store.COLUMNS, row)))
+    since = (datetime.now(timezone.utc) - timedelta(hours=JOIN_HOURS)).isoformat(timespec="seconds")
+    for row in progress_store.read_events():  # today's earlier answers count; last month's homework stays here
+        if row[1] >= since:
+            room.add(dict(zip(progress_store.COLUMNS, row)))
     room.thread = threading.Thread(target=send_loop, args=(room,), name="rnn-lesson-room", daemon=True)
     room.thread.start()
     return room
@@ -213,13 +216,13 @@ def checked(url: object, code: object, name: object) -> tuple[str, str, str]:
     name = name.strip()
     if len(name) > MAX_NAME or CONTROL.search(name) or "\n" in name or "\t" in name:
         raise ValueError(f"name: expected at most {MAX_NAME} characters on one line, got {len(name)} "
-                         f"({name[:50]!r}); choose a shorter nickname, e.g. name='blue-heron'")
+                         f"({name[:50]!r}); choose a shorter nickname, {OWN_NAME}")
     if EMAIL.search(name):
         raise ValueError(f"name: {name!r} looks like an e-mail address, and the room shows names on a shared "
-                         "screen; choose a nickname instead, e.g. name='blue-heron'")
+                         f"screen; choose a nickname instead, {OWN_NAME}")
     if name.lower() in PLACEHOLDERS:
         raise ValueError(f"name: {name!r} is the join line's placeholder, and everyone who keeps it shares one name "
-                         "on the dashboard; put a nickname of your own there, e.g. name='blue-heron'")
+                         f"on the dashboard; put a nickname of your own there, {OWN_NAME}")
     base = parts._replace(fragment="", query="").geturl().rstrip("/")
     return base, code.strip(), name
 

@@ -24,8 +24,8 @@
   }
 
   function minutes(n) {
+    if (n < 1) return "under a minute";  // as room merge prints it
     const whole = Math.round(n);
-    if (whole < 1) return "under a minute";
     return whole === 1 ? "1 minute" : `${whole} minutes`;
   }
 

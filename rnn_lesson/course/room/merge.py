@@ -55,7 +55,7 @@ def read_export(path: Path) -> tuple[dict, list[dict], int]:
 
 def merge(paths: list[Path], schedule: str) -> tuple[list[dict], list[dict], dict, str]:
     """The events (each once), the learners, the summary and a line saying what was merged."""
-    learners, events, seen, duplicates, invalid = {}, [], set(), 0, 0
+    learners, events, seen, duplicates, invalid, repeats = {}, [], {}, 0, 0, []
     named = {}  # pseudonym (the file's name) -> its file: two files of one name are two learners, or a mistake
     for path in paths:
         other = named.setdefault(path.stem[:MAX_NAME], path.resolve())
@@ -63,13 +63,18 @@ def merge(paths: list[Path], schedule: str) -> tuple[list[dict], list[dict], dic
             raise NotAnExport(f"{path} and {other} have the same name, which the view uses as the learner's "
                               f"pseudonym; rename one (e.g. {path.stem}-2{path.suffix}) and merge again")
         learner, mine, bad = read_export(path)
-        learners.setdefault(learner["id"], learner)
         invalid += bad
+        earlier = {seen[e["event_id"]] for e in mine if e["event_id"] in seen} - {learner["name"]}
+        if mine and earlier and all(e["event_id"] in seen for e in mine):  # one learner's export, renamed
+            repeats.append(f"{path.name} repeats {', '.join(sorted(earlier))}'s answers (counted once)")
+            duplicates += len(mine)
+            continue
+        learners.setdefault(learner["id"], learner)
         for event in mine:
             if event["event_id"] in seen:
                 duplicates += 1
             else:
-                seen.add(event["event_id"])
+                seen[event["event_id"]] = learner["name"]
                 events.append(event)
     events.sort(key=lambda e: e["at"])  # stable: events of the same second keep the export's order
     times = [datetime.fromisoformat(e["at"]) for e in events] or [datetime.now().astimezone()]
@@ -82,7 +87,7 @@ def merge(paths: list[Path], schedule: str) -> tuple[list[dict], list[dict], dic
             f"{plural(len(events), 'event')}"
             f"{f', {duplicates} already counted' if duplicates else ''}"
             f"{f', {invalid} not valid and left out' if invalid else ''}"
-            f"; {min(times):%Y-%m-%d %H:%M} to {max(times):%H:%M} UTC.")
+            f"; {min(times):%Y-%m-%d %H:%M} to {max(times):%H:%M} UTC.{''.join(f' {r}.' for r in repeats)}")
     return events, list(learners.values()), numbers, line
 
 
@@ -151,7 +156,7 @@ def main(argv: list[str]) -> int:
         return 1
     taken = [path for path in outputs if path.exists() and not args.overwrite and not merged_before(path)]
     if taken:
-        print(f"not merged: {taken[0]} exists and is not a file room merge wrote, so it is left as it is; "
+        print(f"not merged: {taken[0]} already exists, and room merge did not write it, so it is left as it is; "
               "give another name, or add --overwrite to replace it")
         return 1
     if args.out is not None and not (HERE / "dashboard.html").exists():

@@ -128,7 +128,8 @@ def send_loop(room: Room) -> None:
             room.heard = True
             room.note("refused", f"The room refused one of your answers ({status}: {detail}); it stays saved here.")
         else:  # not reachable, timed out, a reply lost, the room restarting: all mean "try again later"
-            room.note("unreachable", f"Room not reachable ({detail}); your work is saved and will be sent when it is.")
+            room.note("unreachable", f"Room not reachable ({detail}); your work is saved here and goes to the room "
+                                     "once it is back.")
         room.first_reply.set()  # after any note, so join_room's own line never contradicts it
         if status not in (200, 400, 401, 403, 413):
             room.stopped.wait(pause * random.uniform(0.5, 1.0))  # spread out a room of kernels retrying
@@ -150,6 +151,7 @@ def post(room: Room, events: list[dict]) -> tuple[int, str]:
             return error.code, f"{room.url} answered {error.code} {error.reason}"
     except Exception as error:  # refused, reset, timed out, a reply cut short: no reply came
         reason = error.reason if isinstance(error, urllib.error.URLError) else error
+        reason = getattr(reason, "strerror", None) or reason  # "Connection refused", not "[Errno 111] ..."
         return 0, f"{room.url}: {reason or type(error).__name__}"
 
 

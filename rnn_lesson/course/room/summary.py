@@ -142,10 +142,22 @@ def pace(events: list[dict], now: datetime, started: datetime, schedule: str) ->
     return result
 
 
+def shown_names(learners: list[dict]) -> dict[str, str]:
+    """Each learner's name as the dashboard shows it: two who chose the same one read "heron" and "heron (2)", in
+    the order they joined, so the instructor can tell them apart."""
+    names: dict[str, str] = {}
+    taken: dict[str, int] = defaultdict(int)
+    for learner in learners:
+        taken[learner["name"]] += 1
+        number = taken[learner["name"]]
+        names[learner["id"]] = learner["name"] if number == 1 else f"{learner['name']} ({number})"
+    return names
+
+
 def summarise(events: list[dict], learners: list[dict], now: datetime, started: datetime, schedule: str,
               catalogue: Catalogue | None = None) -> dict:
     """The dashboard's JSON (see the module's docstring); `catalogue` defaults to the course's own items."""
-    names = {learner["id"]: learner["name"] for learner in learners}
+    names = shown_names(learners)
     lesson_events = [e for e in events if e["kind"] in ("quiz", "exercise") and e["notebook"]]
     joined = len(set(names) | {e["learner_id"] for e in events})
     return {"room": {"started": started.isoformat(timespec="seconds"), "now": now.isoformat(timespec="seconds"),
@@ -162,8 +174,8 @@ def safe_cell(value: str) -> str:
 
 
 def export_rows(events: list[dict], learners: list[dict]) -> list[dict]:
-    """One row per event, with the learner's pseudonym, in the columns of EXPORT_COLUMNS."""
-    names = {learner["id"]: learner["name"] for learner in learners}
+    """One row per event, with the learner's pseudonym as the dashboard shows it, in the columns of EXPORT_COLUMNS."""
+    names = shown_names(learners)
     return [{"learner": names.get(e["learner_id"], ""), **{c: e.get(c, "") for c in EXPORT_COLUMNS[1:]}}
             for e in events]
 
