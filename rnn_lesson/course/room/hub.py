@@ -31,7 +31,6 @@ from jupyterhub.services.auth import HubOAuth, HubOAuthCallbackHandler, HubOAuth
 
 from rnn_lesson.course.room import server, store, summary
 from rnn_lesson.course.room.events import MAX_BODY
-from rnn_lesson.course.workshop.schedule import SCHEDULES, start_time
 
 FROM_THE_HUB = ("JUPYTERHUB_SERVICE_URL", "JUPYTERHUB_SERVICE_PREFIX", "JUPYTERHUB_API_TOKEN", "JUPYTERHUB_API_URL",
                 "JUPYTERHUB_CLIENT_ID")
@@ -85,11 +84,7 @@ def make_hub_app(db: Path, prefix: str, schedule: str, started: datetime, cookie
 def parser() -> argparse.ArgumentParser:
     hub = argparse.ArgumentParser(prog="python -m rnn_lesson.course.room.hub", description="Serve the room as a "
                                   "JupyterHub service; the hub starts it (deploy/jupyterhub/jupyterhub_config.py).")
-    hub.add_argument("--db", default="room.sqlite3", help="the room's file (default ./room.sqlite3)")
-    hub.add_argument("--schedule", choices=tuple(SCHEDULES), help="the instructor guide's schedule (default: "
-                     "workshop, or the one kept in the --db file)")
-    hub.add_argument("--started", type=start_time, help="when the workshop started, HH:MM (default: the "
-                     "first time this --db file was served)")
+    server.add_room_options(hub)
     return hub
 
 

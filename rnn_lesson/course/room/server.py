@@ -1,10 +1,8 @@
-"""`python -m rnn_lesson room`: the room's web server (Tornado, which Jupyter already brings).
+"""`python -m rnn_lesson room`: the room's web server (Tornado, which Jupyter already brings), bound only to --host.
 
-It binds only to --host. Learners' kernels POST their events to /api/events with the join code; the instructor
-opens the dashboard (/, /api/summary, /export.csv, /export.json) with a separate token: `?token=` once, then an
-HttpOnly cookie, or `Authorization: Bearer <token>`. The join code never opens the dashboard. Who may send events
-is one function, `learner_auth(handler) -> bool` (or a coroutine): the join code here. A room hosted by JupyterHub
-(room/hub.py) passes one that asks the hub, and dashboard handlers that check the hub's sign-in.
+Learners' kernels POST events to /api/events with the join code (`learner_auth`; room/hub.py asks JupyterHub instead);
+the instructor opens the dashboard (/, /api/summary, /export.csv, /export.json) with a separate token: `?token=` once,
+then an HttpOnly cookie, or `Authorization: Bearer <token>`. The join code never opens the dashboard.
 """
 
 from __future__ import annotations
@@ -130,8 +128,7 @@ class DashboardHandler(RoomHandler):
     async def numbers(self) -> tuple[list[dict], list[dict], dict]:
         """The events, the learners and the summary, read in a worker thread so the room keeps answering."""
         def read() -> tuple[list[dict], list[dict], dict]:
-            events, learners = store.all_events(self.db), store.learners(self.db)
-            now = datetime.now(timezone.utc)
+            events, learners, now = store.all_events(self.db), store.learners(self.db), datetime.now(timezone.utc)
             return events, learners, summary.summarise(events, learners, now, self.started, self.schedule)
 
         return await tornado.ioloop.IOLoop.current().run_in_executor(None, read)
@@ -154,9 +151,9 @@ class DataHandler(DashboardHandler):
             return self.finish(numbers)
         day = datetime.now(timezone.utc).strftime("%Y-%m-%d")
         self.set_header("Content-Disposition", f'attachment; filename="room-{day}.{what.split(".")[1]}"')
-        self.set_header("Content-Type", "text/csv; charset=utf-8" if what == "export.csv" else "application/json")
-        self.finish(summary.to_csv(events, learners) if what == "export.csv" else
-                    summary.to_json(events, learners, numbers))
+        as_csv = what == "export.csv"
+        self.set_header("Content-Type", "text/csv; charset=utf-8" if as_csv else "application/json")
+        self.finish(summary.to_csv(events, learners) if as_csv else summary.to_json(events, learners, numbers))
 
 
 class AssetHandler(RoomHandler, tornado.web.StaticFileHandler):
@@ -205,6 +202,16 @@ def lan_address() -> str:
             return "127.0.0.1"
 
 
+def add_room_options(parser: argparse.ArgumentParser) -> None:
+    """The options every room has, here and hosted by a hub (room/hub.py): its file, schedule and start time."""
+    parser.add_argument("--db", default="room.sqlite3", help="the room's file (default ./room.sqlite3); "
+                        "start again with the same file to carry on")
+    parser.add_argument("--schedule", choices=tuple(SCHEDULES), help="the instructor guide's schedule to pace the "
+                        "room against (default: workshop, or the one kept in the --db file)")
+    parser.add_argument("--started", type=start_time, help="when the workshop started, HH:MM (default: the first "
+                        "time this --db file was served)")
+
+
 def parser() -> argparse.ArgumentParser:
     room = argparse.ArgumentParser(prog="python -m rnn_lesson room", description="Serve the room view for a "
                                    "workshop. `python -m rnn_lesson room merge FILES` builds it from progress exports.")
@@ -212,14 +219,9 @@ def parser() -> argparse.ArgumentParser:
                       "0.0.0.0: every network this machine is on)")
     room.add_argument("--port", type=int, help="default: the port this --db file's room had (learners' kernels "
                       "send there), else 8765; 0 picks a free one")
-    room.add_argument("--db", default="room.sqlite3", help="the room's file (default ./room.sqlite3); "
-                      "start again with the same file to carry on")
     room.add_argument("--code", help="the learners' join code (default: random, kept in the --db file)")
     room.add_argument("--token", help="the dashboard's token (default: random, kept in the --db file)")
-    room.add_argument("--schedule", choices=tuple(SCHEDULES), help="the instructor guide's schedule to pace the "
-                      "room against (default: workshop, or the one kept in the --db file)")
-    room.add_argument("--started", type=start_time, help="when the workshop started, HH:MM (default: the first "
-                      "time this --db file was served)")
+    add_room_options(room)
     return room
 
 
