@@ -20,7 +20,7 @@ import argparse
 import os
 import secrets
 import sys
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -101,19 +101,13 @@ def main(argv: list[str]) -> int:
     prefix = "/" + os.environ["JUPYTERHUB_SERVICE_PREFIX"].strip("/") + "/"
     db = Path(args.db).expanduser().resolve()
     try:
-        store.init(db)
+        held, started, schedule = store.serve(db, args.started, args.schedule)  # `held`: kept while the room serves
     except store.NotARoomFile as error:
         print(f"not started: {error}")
         return 1
-    if (held := store.lock(db)) is None:  # held while the room serves: released when its process ends
-        print(f"not started: another room is serving {db} now; give this service another --db")
-        return 1
-    started = store.setting(db, "started", (args.started or datetime.now(timezone.utc)).isoformat(timespec="seconds"),
-                            replace=args.started is not None)
-    schedule = store.setting(db, "schedule", args.schedule or "workshop", replace=args.schedule is not None)
     cookie_secret = store.setting(db, "hub_cookie_secret", secrets.token_hex(32))  # admins stay signed in on restart
     summary.course_items()  # read the lessons' items now rather than on the dashboard's first request
-    app = make_hub_app(db, prefix, schedule, datetime.fromisoformat(started), cookie_secret)
+    app = make_hub_app(db, prefix, schedule, started, cookie_secret)
     http = tornado.httpserver.HTTPServer(app, max_body_size=4 * MAX_BODY, idle_connection_timeout=120, body_timeout=30)
     http.listen(address.port or 80, address.hostname or "127.0.0.1")
     print(f"Room serving JupyterHub at {address.geturl()}{prefix} (events kept in {db}; schedule {schedule}). "

@@ -240,23 +240,17 @@ def main(argv: list[str]) -> int:
         return 2
     db = Path(args.db).expanduser().resolve()
     try:
-        store.init(db)
+        held, started, schedule = store.serve(db, args.started, args.schedule)
     except store.NotARoomFile as error:
         print(f"not started: {error}")
-        return 1
-    if (held := store.lock(db)) is None:
-        print(f"not started: another room is serving {db} now; stop that one first (Ctrl+C in its terminal)")
         return 1
     code = store.setting(db, "code", args.code or new_code(), replace=args.code is not None)
     token = store.setting(db, "token", args.token or secrets.token_urlsafe(24), replace=args.token is not None)
     if same(code, token):
         print(f"not started: the join code and the dashboard token kept in {db} are the same; give another --token")
         return 2
-    started = store.setting(db, "started", (args.started or datetime.now(timezone.utc)).isoformat(timespec="seconds"),
-                            replace=args.started is not None)
-    schedule = store.setting(db, "schedule", args.schedule or "workshop", replace=args.schedule is not None)
     summary.course_items()  # read the lessons' items now rather than on the dashboard's first request
-    app = make_app(db, code, token, schedule, datetime.fromisoformat(started))
+    app = make_app(db, code, token, schedule, started)
     before = store.kept(db, "port")  # where learners who joined this room send: kept, like the code
     port = int(before or 8765) if args.port is None else args.port
     try:

@@ -85,15 +85,20 @@ def init(path: Path | str) -> None:
             connection.close()
 
 
-def lock(path: Path | str) -> FileLock | None:
-    """The lock a room holds on its file while it serves it (`<file>.lock` beside it, released when the room's
-    process ends), or None when another room holds it: two rooms writing one file would confuse the instructor."""
+def serve(path: Path, started: datetime | None, schedule: str | None) -> tuple[FileLock, datetime, str]:
+    """Ready `path` for a room to serve (the laptop room and a hub's): made a room file if new, locked while this
+    room serves it (`<file>.lock` beside it, released when the room's process ends: two rooms writing one file would
+    confuse the instructor), with its start time and schedule, kept unless `started` or `schedule` replace them.
+    Raises NotARoomFile for another file, or one another room is serving."""
+    init(path)
     held = FileLock(f"{path}.lock")
     try:
         held.acquire(timeout=0)
     except Timeout:
-        return None
-    return held
+        raise NotARoomFile(f"another room is serving {path} now; stop that one first, or choose another --db") from None
+    kept = setting(path, "started", (started or datetime.now(timezone.utc)).isoformat(timespec="seconds"),
+                   replace=started is not None)
+    return held, datetime.fromisoformat(kept), setting(path, "schedule", schedule or "workshop", replace=bool(schedule))
 
 
 def add_batch(path: Path | str, batch: Batch, received: str | None = None) -> tuple[int, int]:
