@@ -25,7 +25,6 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import tornado.httpserver
-import tornado.ioloop
 import tornado.web
 from jupyterhub.services.auth import HubOAuth, HubOAuthCallbackHandler, HubOAuthenticated
 
@@ -110,10 +109,10 @@ def main(argv: list[str]) -> int:
     app = make_hub_app(db, prefix, schedule, started, cookie_secret)
     http = tornado.httpserver.HTTPServer(app, max_body_size=4 * MAX_BODY, idle_connection_timeout=120, body_timeout=30)
     http.listen(address.port or 80, address.hostname or "127.0.0.1")
-    print(f"Room serving JupyterHub at {address.geturl()}{prefix} (events kept in {db}; schedule {schedule}). "
-          f"Hub admins open the dashboard at the hub's {prefix}; learners' kernels join through RNN_LESSON_ROOM.",
-          flush=True)
-    tornado.ioloop.IOLoop.current().start()
+    server.serve_until_stopped(db, f"Room serving JupyterHub at {address.geturl()}{prefix} (events kept in {db}; "
+                                   f"schedule {schedule}). Hub admins open the dashboard at the hub's {prefix}; "
+                                   "learners' kernels join through RNN_LESSON_ROOM.")
+    held.release()
     return 0
 
 

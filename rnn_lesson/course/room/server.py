@@ -267,15 +267,21 @@ def main(argv: list[str]) -> int:
     store.setting(db, "port", str(port), replace=True)
     server = tornado.httpserver.HTTPServer(app, max_body_size=4 * MAX_BODY, idle_connection_timeout=120, body_timeout=30)
     server.add_sockets(sockets)
+    serve_until_stopped(db, announcement(args.host, port, code, token, db, schedule))
+    held.release()
+    return 0
+
+
+def serve_until_stopped(db: Path, opening: str) -> None:
+    """Print `opening` once the room can be stopped, run it until Ctrl+C or a service manager's or a hub's stop
+    (SIGTERM), then say where everything is kept."""
     loop = tornado.ioloop.IOLoop.current()
-    with contextlib.suppress(NotImplementedError):  # a service manager's stop (SIGTERM) closes it as Ctrl+C does
+    with contextlib.suppress(NotImplementedError):  # no signal handlers on Windows: Ctrl+C still works
         loop.asyncio_loop.add_signal_handler(signal.SIGTERM, loop.stop)
-    print(announcement(args.host, port, code, token, db, schedule), flush=True)
+    print(opening, flush=True)
     with contextlib.suppress(KeyboardInterrupt):
         loop.start()
-    held.release()
     print(f"Room closed. Everything is kept in {db}; start again with --db {db} to carry on.", flush=True)
-    return 0
 
 
 def announcement(host: str, port: int, code: str, token: str, db: Path, schedule: str) -> str:
